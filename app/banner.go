@@ -1,0 +1,62 @@
+package app
+
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// Banner is the first layer: what the site does with cookies, a link to its
+// policy, and three buttons of equal weight (R4, R5, R6). It does not block
+// the page (R9); its close control refuses (R3).
+type Banner struct {
+	app.Compo
+
+	Session     *Session
+	OnChoice    func(app.Context, Choice)
+	OnCustomise func(app.Context)
+}
+
+// Render draws the first layer. The data-action attributes let the loader
+// take a click on the prerendered copy before the wasm is running.
+func (b *Banner) Render() app.UI {
+	s := b.Session
+	c := s.Catalogue
+	return app.Section().
+		ID("cc-banner").
+		Class("cc-banner").
+		Role("dialog").
+		Aria("modal", "false").
+		Aria("labelledby", "cc-banner-title").
+		Aria("describedby", "cc-banner-text").
+		TabIndex(-1).
+		Body(
+			app.Button().
+				Class("cc-close").
+				DataSet("action", "refuse").
+				Aria("label", text(s.Lang, labelCloseRefuse)).
+				Title(text(s.Lang, labelCloseRefuse)).
+				Text("×").
+				OnClick(b.refuse),
+			app.H2().ID("cc-banner-title").Text(text(s.Lang, labelTitle)),
+			app.Div().ID("cc-banner-text").Body(
+				app.P().Text(c.Site.Intro.In(s.Lang)),
+				app.P().Body(
+					app.Text(text(s.Lang, labelChangeLater)+" "),
+					app.A().Href(c.Site.PolicyURL).Target("_top").Text(text(s.Lang, labelPolicyLink)),
+				),
+			),
+			app.Div().Class("cc-actions").Body(
+				app.Button().Class("cc-btn").DataSet("action", "refuse").
+					Text(text(s.Lang, labelRefuseAll)).OnClick(b.refuse),
+				app.Button().Class("cc-btn").DataSet("action", "accept").
+					Text(text(s.Lang, labelAcceptAll)).OnClick(b.accept),
+				app.Button().Class("cc-btn").DataSet("action", "customise").
+					Text(text(s.Lang, labelCustomise)).OnClick(b.customise),
+			),
+		)
+}
+
+func (b *Banner) accept(ctx app.Context, e app.Event) { b.OnChoice(ctx, b.Session.AcceptAll()) }
+
+func (b *Banner) refuse(ctx app.Context, e app.Event) { b.OnChoice(ctx, b.Session.RefuseAll()) }
+
+func (b *Banner) customise(ctx app.Context, e app.Event) { b.OnCustomise(ctx) }

@@ -1,0 +1,152 @@
+package app
+
+import (
+	"fmt"
+
+	consent "github.com/civic-consent/consent"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// Preferences is the modal dialog where a visitor allows or refuses each
+// purpose and each service, with the cookies each one sets (R7, R8, R18).
+// Escape and its close control close it without saving (R21).
+type Preferences struct {
+	app.Compo
+
+	Session  *Session
+	OnChoice func(app.Context, Choice)
+	OnClose  func(app.Context)
+}
+
+// Focus sentinels keep Tab inside the modal dialog (R21): reaching one moves
+// focus to the other end of the dialog.
+const (
+	prefsFirst = "cc-prefs-close"
+	prefsLast  = "cc-prefs-save"
+)
+
+// Render draws the dialog.
+func (p *Preferences) Render() app.UI {
+	s := p.Session
+	return app.Div().Class("cc-backdrop").Body(
+		app.Div().Class("cc-sentinel").TabIndex(0).OnFocus(p.focusTo(prefsLast)),
+		app.Section().
+			ID("cc-prefs").
+			Class("cc-prefs").
+			Role("dialog").
+			Aria("modal", "true").
+			Aria("labelledby", "cc-prefs-title").
+			TabIndex(-1).
+			OnKeyDown(p.onKeyDown).
+			Body(
+				app.Div().Class("cc-prefs-head").Body(
+					app.H2().ID("cc-prefs-title").Text(text(s.Lang, labelPreferencesTitle)),
+					app.Button().ID(prefsFirst).Class("cc-close").
+						Aria("label", text(s.Lang, labelClose)).Title(text(s.Lang, labelClose)).
+						Text("×").OnClick(p.close),
+				),
+				app.Div().Class("cc-prefs-body").Body(
+					app.P().Text(text(s.Lang, labelPreferencesIntro)+" "+text(s.Lang, labelChangeLater)),
+					app.Range(s.Catalogue.Categories).Slice(func(i int) app.UI {
+						return p.category(s.Catalogue.Categories[i])
+					}),
+				),
+				app.Div().Class("cc-actions").Body(
+					app.Button().Class("cc-btn").DataSet("action", "refuse").
+						Text(text(s.Lang, labelRefuseAll)).OnClick(p.refuse),
+					app.Button().Class("cc-btn").DataSet("action", "accept").
+						Text(text(s.Lang, labelAcceptAll)).OnClick(p.accept),
+					app.Button().ID(prefsLast).Class("cc-btn").DataSet("action", "save").
+						Text(text(s.Lang, labelSave)).OnClick(p.save),
+				),
+			),
+		app.Div().Class("cc-sentinel").TabIndex(0).OnFocus(p.focusTo(prefsFirst)),
+	)
+}
+
+func (p *Preferences) category(cat consent.Category) app.UI {
+	s := p.Session
+	titleID := "cc-cat-" + cat.ID
+	on, mixed := s.CategoryOn(cat.ID)
+	return app.Section().Class("cc-category").Aria("labelledby", titleID).Body(
+		app.Div().Class("cc-category-head").Body(
+			app.H3().ID(titleID).Text(cat.Title.In(s.Lang)),
+			app.If(cat.Necessary, func() app.UI {
+				return app.Span().Class("cc-locked").Text(text(s.Lang, labelAlwaysOn))
+			}).Else(func() app.UI {
+				return p.toggle("cc-toggle-"+cat.ID, titleID, on, mixed, func(ctx app.Context) {
+					s.SetCategory(cat.ID, !on)
+				})
+			}),
+		),
+		app.P().Text(cat.Description.In(s.Lang)),
+		app.If(cat.Refusal.In(s.Lang) != "", func() app.UI {
+			return app.P().Class("cc-refusal").Text(cat.Refusal.In(s.Lang))
+		}),
+		app.Range(s.Catalogue.ServicesIn(cat.ID)).Slice(func(i int) app.UI {
+			return p.service(cat, s.Catalogue.ServicesIn(cat.ID)[i])
+		}),
+		&CookieTable{Catalogue: s.Catalogue, Category: cat.ID, Lang: s.Lang},
+	)
+}
+
+func (p *Preferences) service(cat consent.Category, svc consent.Service) app.UI {
+	s := p.Session
+	nameID := "cc-svc-" + svc.ID
+	return app.Div().Class("cc-service").Body(
+		app.Div().Class("cc-service-head").Body(
+			app.P().ID(nameID).Class("cc-service-name").Text(svc.Provider+" — "+svc.Name.In(s.Lang)),
+			app.If(!cat.Necessary, func() app.UI {
+				return p.toggle("cc-toggle-svc-"+svc.ID, nameID, s.ServiceOn(svc.ID), false, func(ctx app.Context) {
+					s.SetService(svc.ID, !s.ServiceOn(svc.ID))
+				})
+			}),
+		),
+		app.If(svc.PrivacyURL != "", func() app.UI {
+			return app.P().Body(
+				app.Text(fmt.Sprintf(text(s.Lang, labelReceiver), svc.Provider)+" "),
+				app.A().Href(svc.PrivacyURL).Target("_blank").Rel("noopener noreferrer").
+					Text(fmt.Sprintf(text(s.Lang, labelPrivacyPolicy), svc.Provider)),
+			)
+		}),
+	)
+}
+
+// toggle is a switch whose state is exposed to assistive technology
+// (aria-checked, R21) and never starts on by itself (R8).
+func (p *Preferences) toggle(id, labelledBy string, on, mixed bool, flip func(app.Context)) app.UI {
+	state := "false"
+	switch {
+	case mixed:
+		state = "mixed"
+	case on:
+		state = "true"
+	}
+	role := "switch"
+	if mixed {
+		role = "checkbox" // a switch cannot be half on
+	}
+	return app.Button().ID(id).Class("cc-toggle").Role(role).
+		Aria("checked", state).Aria("labelledby", labelledBy).
+		OnClick(func(ctx app.Context, e app.Event) { flip(ctx); ctx.Update() })
+}
+
+func (p *Preferences) onKeyDown(ctx app.Context, e app.Event) {
+	if e.Get("key").String() == "Escape" {
+		e.PreventDefault()
+		p.OnClose(ctx)
+	}
+}
+
+func (p *Preferences) focusTo(id string) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		if el := app.Window().GetElementByID(id); el.Truthy() {
+			el.Call("focus")
+		}
+	}
+}
+
+func (p *Preferences) close(ctx app.Context, e app.Event)  { p.OnClose(ctx) }
+func (p *Preferences) accept(ctx app.Context, e app.Event) { p.OnChoice(ctx, p.Session.AcceptAll()) }
+func (p *Preferences) refuse(ctx app.Context, e app.Event) { p.OnChoice(ctx, p.Session.RefuseAll()) }
+func (p *Preferences) save(ctx app.Context, e app.Event)   { p.OnChoice(ctx, p.Session.Save()) }

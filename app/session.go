@@ -1,0 +1,159 @@
+package app
+
+import (
+	"maps"
+
+	consent "github.com/civic-consent/consent"
+)
+
+// View is what the widget shows.
+type View int
+
+const (
+	// ViewPending shows nothing: the stored choice is being read.
+	ViewPending View = iota
+	// ViewButton shows only the persistent "cookie settings" button (R14).
+	ViewButton
+	// ViewBanner shows the first layer.
+	ViewBanner
+	// ViewPreferences shows the preferences dialog, modal.
+	ViewPreferences
+)
+
+// String names the view as the loader's frame modes do.
+func (v View) String() string {
+	switch v {
+	case ViewButton:
+		return "button"
+	case ViewBanner:
+		return "banner"
+	case ViewPreferences:
+		return "modal"
+	}
+	return "pending"
+}
+
+// Session is the widget's state for one page: which view is shown and the
+// choice being edited. Its methods are plain Go, tested without a browser; the
+// components only call them.
+type Session struct {
+	Catalogue *consent.Catalogue
+	Lang      string
+	View      View
+
+	// draft holds an on/off for every optional service.
+	draft map[string]bool
+	// back is the view that closing the preferences returns to.
+	back View
+}
+
+// NewSession starts a session from the decision taken on the stored choice:
+// the first layer when the visitor must be asked, the persistent button
+// otherwise. Every optional toggle starts as the decision says: off unless a
+// valid record allowed it (R8).
+func NewSession(c *consent.Catalogue, lang string, d consent.Decision) *Session {
+	s := &Session{Catalogue: c, Lang: lang, View: ViewButton, draft: map[string]bool{}}
+	if d.Ask {
+		s.View = ViewBanner
+	}
+	for _, svc := range c.Services {
+		if !s.necessary(svc.Category) {
+			s.draft[svc.ID] = d.Allowed(svc.ID)
+		}
+	}
+	return s
+}
+
+func (s *Session) necessary(categoryID string) bool {
+	cat, ok := s.Catalogue.Category(categoryID)
+	return ok && cat.Necessary
+}
+
+// ServiceOn reports whether an optional service is switched on in the draft;
+// necessary services are always on.
+func (s *Session) ServiceOn(id string) bool {
+	svc, ok := s.Catalogue.Service(id)
+	if !ok {
+		return false
+	}
+	return s.necessary(svc.Category) || s.draft[id]
+}
+
+// CategoryOn reports whether every service of a category is on, and whether
+// only some are (a mixed state, shown as such on the category's toggle).
+func (s *Session) CategoryOn(id string) (on, mixed bool) {
+	services := s.Catalogue.ServicesIn(id)
+	count := 0
+	for _, svc := range services {
+		if s.ServiceOn(svc.ID) {
+			count++
+		}
+	}
+	return len(services) > 0 && count == len(services), count > 0 && count < len(services)
+}
+
+// SetService switches one optional service; necessary ones cannot change.
+func (s *Session) SetService(id string, on bool) {
+	if _, optional := s.draft[id]; optional {
+		s.draft[id] = on
+	}
+}
+
+// SetCategory switches every service of an optional category.
+func (s *Session) SetCategory(id string, on bool) {
+	for _, svc := range s.Catalogue.ServicesIn(id) {
+		s.SetService(svc.ID, on)
+	}
+}
+
+// OpenPreferences shows the preferences dialog; closing it returns to the
+// view it was opened from.
+func (s *Session) OpenPreferences() {
+	if s.View != ViewPreferences {
+		s.back = s.View
+		s.View = ViewPreferences
+	}
+}
+
+// ClosePreferences closes the dialog without saving. Closing it from the
+// first layer goes back to the first layer: no choice was made.
+func (s *Session) ClosePreferences() {
+	if s.View == ViewPreferences {
+		s.View = s.back
+	}
+}
+
+// Choice is the set of optional services a visitor allowed.
+type Choice map[string]bool
+
+// Allowed reports whether the choice allows a service.
+func (c Choice) Allowed(id string) bool { return c[id] }
+
+// AcceptAll switches every optional service on and returns the choice to
+// record.
+func (s *Session) AcceptAll() Choice { return s.setAll(true) }
+
+// RefuseAll switches every optional service off and returns the choice to
+// record. Closing the first layer with its close control is a refusal (R3).
+func (s *Session) RefuseAll() Choice { return s.setAll(false) }
+
+// AllowCategory switches on exactly one category, keeping the rest of the
+// draft, as the contact form's "Autoriser" button does.
+func (s *Session) AllowCategory(id string) Choice {
+	s.SetCategory(id, true)
+	return s.Save()
+}
+
+func (s *Session) setAll(on bool) Choice {
+	for id := range s.draft {
+		s.draft[id] = on
+	}
+	return s.Save()
+}
+
+// Save closes the dialogs, leaving the persistent button, and returns the
+// draft as the choice to record.
+func (s *Session) Save() Choice {
+	s.View = ViewButton
+	return maps.Clone(s.draft)
+}

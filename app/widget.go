@@ -1,0 +1,118 @@
+package app
+
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// Host is what the widget asks of the page it runs in. The browser build
+// implements it in package wasm; tests use a recorder.
+type Host interface {
+	// Record stores a choice and applies it: the consent cookie is written,
+	// then services are loaded or stopped. An error means nothing was stored.
+	Record(c Choice) error
+	// Show tells the page which view is now shown, so it can size and place
+	// the widget's frame and move focus.
+	Show(from, to View)
+}
+
+// Widget is the root component: the first layer, the preferences dialog or
+// the persistent button, as its Session says.
+type Widget struct {
+	app.Compo
+
+	Session *Session
+	Host    Host
+
+	// failed is set when the host could not store a choice.
+	failed bool
+	// shown is the view the host was last told about.
+	shown View
+	// ctx is the widget's own context: it stays mounted while the buttons
+	// that trigger changes come and go.
+	ctx  app.Context
+	live bool
+}
+
+// OnMount keeps the widget's context, so that calls from outside go-app's
+// event loop (Open, AllowCategory) can be dispatched into it, and tells the
+// host which view the widget starts in.
+func (w *Widget) OnMount(ctx app.Context) {
+	w.ctx = ctx
+	w.live = true
+	w.notify()
+}
+
+// notify tells the host about a change of view, once the DOM shows it.
+func (w *Widget) notify() {
+	if w.Host != nil && w.shown != w.Session.View {
+		from := w.shown
+		w.shown = w.Session.View
+		w.Host.Show(from, w.shown)
+	}
+}
+
+// Render shows the current view.
+func (w *Widget) Render() app.UI {
+	s := w.Session
+	return app.Div().Class("cc-root").DataSet("view", s.View.String()).Body(
+		app.If(s.View == ViewBanner, func() app.UI {
+			return &Banner{Session: s, OnChoice: w.record, OnCustomise: w.open}
+		}).
+			ElseIf(s.View == ViewPreferences, func() app.UI {
+				return &Preferences{Session: s, OnChoice: w.record, OnClose: w.closePreferences}
+			}).
+			ElseIf(s.View == ViewButton, func() app.UI {
+				return app.Button().
+					Class("cc-fab").
+					DataSet("action", "open").
+					Text(text(s.Lang, labelSettings)).
+					OnClick(func(ctx app.Context, e app.Event) { w.open(ctx) })
+			}),
+		app.If(w.failed, func() app.UI {
+			return app.P().Class("cc-error").Role("alert").Text(text(s.Lang, labelSaveFailed))
+		}),
+	)
+}
+
+// Open shows the preferences. The page's own "cookie settings" controls
+// call it from outside go-app's event loop, so once mounted it is
+// dispatched there; before, the session starts on the preferences.
+func (w *Widget) Open() {
+	if !w.live {
+		w.Session.OpenPreferences()
+		return
+	}
+	w.ctx.Dispatch(func(ctx app.Context) { w.open(ctx) })
+}
+
+// AllowCategory records a choice allowing one more category, as a
+// placeholder's "Autoriser" button asks.
+func (w *Widget) AllowCategory(id string) {
+	if !w.live {
+		w.failed = w.Host.Record(w.Session.AllowCategory(id)) != nil
+		return
+	}
+	w.ctx.Dispatch(func(ctx app.Context) { w.record(ctx, w.Session.AllowCategory(id)) })
+}
+
+func (w *Widget) open(ctx app.Context) {
+	w.Session.OpenPreferences()
+	w.refresh(ctx)
+}
+
+func (w *Widget) closePreferences(ctx app.Context) {
+	w.Session.ClosePreferences()
+	w.refresh(ctx)
+}
+
+// record stores a choice the session returned. On failure the widget says
+// so and stays in the refused state the page already is in (fail closed).
+func (w *Widget) record(ctx app.Context, c Choice) {
+	w.failed = w.Host != nil && w.Host.Record(c) != nil
+	w.refresh(ctx)
+}
+
+func (w *Widget) refresh(ctx app.Context) {
+	w.ctx.Update()
+	w.ctx.Defer(func(app.Context) { w.notify() })
+}

@@ -1,0 +1,155 @@
+package app
+
+import (
+	"errors"
+	"regexp"
+	"strings"
+	"testing"
+
+	consent "github.com/civic-consent/consent"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// recorder is a Host that keeps what the widget asked of it.
+type recorder struct {
+	choices []Choice
+	shows   [][2]View
+	err     error
+}
+
+func (r *recorder) Record(c Choice) error {
+	r.choices = append(r.choices, c)
+	return r.err
+}
+
+func (r *recorder) Show(from, to View) { r.shows = append(r.shows, [2]View{from, to}) }
+
+func mount(t *testing.T, s *Session, h Host) (*Widget, app.TestEngine) {
+	t.Helper()
+	w := &Widget{Session: s, Host: h}
+	e := app.NewTestEngine()
+	require.NoError(t, e.Load(w))
+	e.ConsumeAll()
+	return w, e
+}
+
+func TestWidgetMountsTheView(t *testing.T) {
+	s := firstVisit(t)
+	s.OpenPreferences()
+	w, _ := mount(t, s, &recorder{})
+	require.NoError(t, app.TestMatch(w, app.TestUIDescriptor{
+		Path:     app.TestPath(0),
+		Expected: app.Div().Class("cc-root").DataSet("view", "modal"),
+	}))
+	require.NoError(t, app.TestMatch(w, app.TestUIDescriptor{
+		Path:     app.TestPath(0, 0, 0),
+		Expected: app.Div().Class("cc-backdrop"),
+	}))
+}
+
+func TestOpenFromThePage(t *testing.T) {
+	w, _ := mount(t, firstVisit(t), &recorder{})
+	w.Open()
+	assert.Equal(t, ViewPreferences, w.Session.View)
+}
+
+func TestR17PlaceholderAllowRecordsTheCategory(t *testing.T) {
+	h := &recorder{}
+	w, e := mount(t, firstVisit(t), h)
+	w.AllowCategory("contact")
+	e.ConsumeAll()
+	require.Len(t, h.choices, 1)
+	assert.Equal(t, Choice{"recaptcha": true}, h.choices[0])
+	assert.Equal(t, ViewButton, w.Session.View)
+}
+
+func TestOpenBeforeMountStartsOnPreferences(t *testing.T) {
+	w := &Widget{Session: firstVisit(t), Host: &recorder{}}
+	w.Open()
+	assert.Equal(t, ViewPreferences, w.Session.View)
+}
+
+func TestFailedSaveIsShown(t *testing.T) {
+	h := &recorder{err: errors.New("cookies blocked")}
+	w, _ := mount(t, firstVisit(t), h)
+	w.AllowCategory("contact")
+	require.True(t, w.failed)
+	html := app.HTMLString(&Widget{Session: w.Session, failed: w.failed})
+	assert.Contains(t, html, "n&#39;a pas pu être enregistré")
+	assert.Contains(t, html, `role="alert"`)
+}
+
+func TestR5R6FirstLayerButtons(t *testing.T) {
+	for lang, want := range map[string][]string{
+		"fr": {"Tout refuser", "Tout accepter", "Personnaliser"},
+		"en": {"Reject all", "Accept all", "Customise"},
+	} {
+		c := consent.Seed()
+		s := NewSession(c, lang, consent.Decide(c, "", now, false))
+		html := app.HTMLString(&Widget{Session: s})
+		// Each choice is the same element with the same class: no visual
+		// steering (R5).
+		buttons := regexp.MustCompile(`<button[^>]*class="cc-btn"[^>]*>([^<]*)</button>`).FindAllStringSubmatch(html, -1)
+		require.Len(t, buttons, 3, lang)
+		for i, label := range want {
+			assert.Equal(t, label, buttons[i][1], lang)
+		}
+		assert.Contains(t, html, `role="dialog"`)
+		assert.Contains(t, html, `aria-labelledby="cc-banner-title"`)
+		// R7: the policy is one click away, in the top page.
+		link := regexp.MustCompile(`<a [^>]*>`).FindString(html)
+		assert.Contains(t, link, `href="/charte-cookies"`)
+		assert.Contains(t, link, `target="_top"`)
+	}
+}
+
+func TestR7R18PreferencesSayEverything(t *testing.T) {
+	s := firstVisit(t)
+	s.OpenPreferences()
+	html := app.HTMLString(&Widget{Session: s})
+	c := s.Catalogue
+	for _, svc := range c.Services {
+		for _, ck := range svc.Cookies {
+			assert.Contains(t, html, "<code>"+ck.Name+"</code>")
+			assert.Contains(t, html, app.HTMLString(app.Text(ck.Purpose.In("fr"))))
+			assert.Contains(t, html, ck.Lifetime.In("fr"))
+		}
+	}
+	assert.Contains(t, html, `href="https://policies.google.com/privacy"`, "R7: who receives the data, with their policy")
+	assert.Contains(t, html, "Destinataire des données : Google ReCaptcha.")
+	cat, _ := c.Category("contact")
+	assert.Contains(t, html, app.HTMLString(app.Text(cat.Refusal.In("fr"))), "R7: what refusing means")
+	assert.Contains(t, html, "Toujours actifs", "the necessary category is shown locked on")
+	assert.Regexp(t, ariaTrue("modal"), html)
+	assert.Contains(t, html, "Enregistrer mes choix")
+}
+
+func TestR8R21TogglesExposeTheirState(t *testing.T) {
+	s := firstVisit(t)
+	s.OpenPreferences()
+	html := app.HTMLString(&Widget{Session: s})
+	assert.Contains(t, html, `id="cc-toggle-contact"`)
+	assert.Contains(t, html, `id="cc-toggle-svc-recaptcha"`)
+	assert.NotRegexp(t, ariaTrue("checked"), html, "R8: nothing starts on")
+	assert.Equal(t, 2, strings.Count(html, `role="switch"`))
+
+	s.SetService("recaptcha", true)
+	html = app.HTMLString(&Widget{Session: s})
+	assert.Len(t, ariaTrue("checked").FindAllString(html, -1), 2)
+}
+
+// ariaTrue matches an aria attribute set to "true". go-app's HTML encoder
+// writes a "true" value as a bare attribute (the live DOM gets "true").
+func ariaTrue(name string) *regexp.Regexp {
+	return regexp.MustCompile(`aria-` + name + `(="true")?[ >]`)
+}
+
+func TestPersistentButton(t *testing.T) {
+	s := firstVisit(t)
+	s.RefuseAll()
+	html := app.HTMLString(&Widget{Session: s})
+	assert.Contains(t, html, `class="cc-fab"`)
+	assert.Contains(t, html, ">Gestion des cookies</button>", "R14")
+}

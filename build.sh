@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# build.sh — builds, previews, tests and benchmarks the consent widget.
+#
+#   ./build.sh [--catalogue FILE] [--out DIR]   build the drop-in bundle (default web/dist)
+#   ./build.sh preview [serve.go flags]         set up a fresh machine, build, serve the demo site
+#   ./build.sh test                             set up a fresh machine, build, run every test
+#   ./build.sh bench                            build, then benchmark against vanilla-cookieconsent
+#   ./build.sh setup                            install what the tests need (Debian packages, npm, Go modules)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+die() { echo "build.sh: $*" >&2; exit 1; }
+
+# setup installs what is missing: Debian packages (as root, with apt-get),
+# the npm dev dependencies from the lock file, the Go modules.
+setup() {
+  local want=() pkg
+  command -v brotli >/dev/null || want+=(brotli)
+  if [ "${1:-}" = all ]; then
+    command -v chromium >/dev/null || want+=(chromium)
+    command -v firefox-esr >/dev/null || want+=(firefox-esr)
+    command -v WebKitWebDriver >/dev/null || want+=(webkit2gtk-driver)
+    command -v Xvfb >/dev/null || want+=(xvfb)
+    command -v wasm-opt >/dev/null || want+=(binaryen)
+  fi
+  if [ ${#want[@]} -gt 0 ]; then
+    echo "build.sh: installing Debian packages: ${want[*]}"
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get update -qq || die "apt-get update failed"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${want[@]}" >/dev/null \
+      || die "apt-get install ${want[*]} failed"
+  fi
+  if [ "${1:-}" = all ]; then
+    (cd web && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci in web/ failed"
+  fi
+  go mod download || die "go mod download failed"
+}
+
+# build compiles the wasm with the toolchain's own wasm_exec.js and
+# assembles the bundle, replacing the output folder only when all succeeded.
+build() {
+  local catalogue="" out="web/dist"
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --catalogue) [ $# -ge 2 ] || die "--catalogue needs a file"; catalogue="$2"; shift 2 ;;
+      --out) [ $# -ge 2 ] || die "--out needs a folder"; out="$2"; shift 2 ;;
+      *) die "unknown argument: $1 (see the top of build.sh)" ;;
+    esac
+  done
+  command -v go >/dev/null || die "go is not installed"
+  command -v brotli >/dev/null || die "brotli is not installed (./build.sh setup, or apt-get install brotli)"
+  local exec_js tmp
+  exec_js="$(go env GOROOT)/lib/wasm/wasm_exec.js"
+  [ -f "$exec_js" ] || die "no wasm_exec.js at $exec_js (Go 1.24 or newer is needed)"
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' RETURN
+  GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o "$tmp/consent.wasm" ./wasm \
+    || die "building the wasm (./wasm) failed"
+  if command -v wasm-opt >/dev/null; then
+    wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int \
+      "$tmp/consent.wasm" -o "$tmp/consent.opt.wasm" || die "wasm-opt failed"
+    mv "$tmp/consent.opt.wasm" "$tmp/consent.wasm"
+  fi
+  go run ./web/bundle -wasm "$tmp/consent.wasm" -exec "$exec_js" -src web/src -out "$tmp/dist" \
+    ${catalogue:+-catalogue "$catalogue"} || die "assembling the bundle failed"
+  local f
+  for f in "$tmp"/dist/*; do
+    brotli -q 11 -k -f "$f" || die "brotli $f failed"
+    gzip -9 -n -k -f "$f" || die "gzip $f failed"
+  done
+  rm -rf "$out"
+  mkdir -p "$(dirname "$out")"
+  mv "$tmp/dist" "$out"
+  sizes "$out"
+}
+
+# sizes prints raw, gzip and brotli sizes of every file of the bundle.
+sizes() {
+  printf '%-32s %10s %10s %10s\n' file raw gzip brotli
+  local f
+  for f in "$1"/*; do
+    case "$f" in *.br|*.gz) continue ;; esac
+    printf '%-32s %10d %10d %10d\n' "$(basename "$f")" "$(stat -c %s "$f")" \
+      "$(stat -c %s "$f.gz")" "$(stat -c %s "$f.br")"
+  done
+}
+
+case "${1:-}" in
+  setup) setup all ;;
+  preview) shift; setup; build; exec go run serve.go "$@" ;;
+  test) setup all; build; exec bash web/e2e/run-all.sh ;;
+  bench) setup all; build; exec go run ./web/bench ;;
+  *) build "$@" ;;
+esac

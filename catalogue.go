@@ -1,0 +1,368 @@
+// Package consent holds the pure-Go core of the cookie-consent widget: the
+// catalogue of cookies a site sets, the visitor's consent record stored in the
+// cookies_preferences cookie, and the decision of which services may run.
+//
+// Nothing in this package touches a browser; it is tested on the host and
+// compiled unchanged into the WebAssembly bundle.
+package consent
+
+import (
+	"net/url"
+	"slices"
+	"time"
+)
+
+// Text is a piece of visitor-facing text in several languages, keyed by a
+// BCP 47 primary language subtag ("fr", "en"). French is the reference
+// language and must always be present.
+type Text map[string]string
+
+// In returns the text in lang, falling back to French, then to any language.
+func (t Text) In(lang string) string {
+	if s, ok := t[lang]; ok && s != "" {
+		return s
+	}
+	if s, ok := t[DefaultLanguage]; ok && s != "" {
+		return s
+	}
+	for _, s := range t {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// DefaultLanguage is the language shown when the page asks for none the
+// catalogue knows.
+const DefaultLanguage = "fr"
+
+// Catalogue describes every cookie a site sets, grouped into services and
+// categories (purposes). It is the single source for the dialog, the cookie
+// policy page, the consent record and the decision to load a service.
+type Catalogue struct {
+	Site       Site       `json:"site"`
+	Categories []Category `json:"categories"`
+	Services   []Service  `json:"services"`
+}
+
+// Site is what the widget says about the site itself.
+type Site struct {
+	// Name is the site's name as shown to visitors.
+	Name Text `json:"name"`
+	// PolicyURL is the path or URL of the cookie policy page.
+	PolicyURL string `json:"policyUrl"`
+	// Contact is the way to reach the site without any optional service
+	// (rule R17), e.g. a postal or email address.
+	Contact Text `json:"contact"`
+	// ContactURL, when set, is a link for Contact (mailto: or https:).
+	ContactURL string `json:"contactUrl,omitempty"`
+	// CookieDomain, when set, is the Domain attribute of cookies_preferences,
+	// so that consent is shared across subdomains.
+	CookieDomain string `json:"cookieDomain,omitempty"`
+	// MaxAgeDays is how long a choice is kept; 0 means DefaultMaxAgeDays.
+	MaxAgeDays int `json:"maxAgeDays,omitempty"`
+	// Intro is the first layer's text: what is collected, why, by whom.
+	Intro Text `json:"intro"`
+	// PolicyIntro is the prose that opens the cookie policy page, one
+	// paragraph per entry.
+	PolicyIntro []Text `json:"policyIntro,omitempty"`
+}
+
+// Category is a purpose a visitor consents to, or not, as a whole.
+type Category struct {
+	ID string `json:"id"`
+	// Necessary categories are always on and cannot be refused.
+	Necessary   bool `json:"necessary,omitempty"`
+	Title       Text `json:"title"`
+	Description Text `json:"description"`
+	// Refusal says what refusing this category means for the visitor (R7).
+	Refusal Text `json:"refusal,omitempty"`
+}
+
+// Service is one provider's use of cookies for one feature of the site
+// ("Service et emplacement" in the policy).
+type Service struct {
+	ID       string `json:"id"`
+	Category string `json:"category"`
+	Provider string `json:"provider"`
+	// Name is the service and where it is used on the site.
+	Name Text `json:"name"`
+	// PrivacyURL is the provider's privacy policy (R7); required for a
+	// service with a loader.
+	PrivacyURL string   `json:"privacyUrl,omitempty"`
+	Cookies    []Cookie `json:"cookies"`
+	// Loader, when set, is the script the widget adds to the page once the
+	// service is allowed.
+	Loader *Loader `json:"loader,omitempty"`
+}
+
+// Cookie is one cookie (or storage key) a service sets.
+type Cookie struct {
+	Name       string `json:"name"`
+	Purpose    Text   `json:"purpose"`
+	Lifetime   Text   `json:"lifetime"`
+	ThirdParty bool   `json:"thirdParty,omitempty"`
+}
+
+// Loader is a third-party script that the widget appends to the host page
+// only when its service is allowed.
+type Loader struct {
+	// URL is the script's https URL, without the query string.
+	URL string `json:"url"`
+	// Params are added to URL as its query string, in key order.
+	Params map[string]string `json:"params,omitempty"`
+	// Placement is "head" or "body": where the script element goes.
+	Placement string `json:"placement"`
+	// Placeholder is a CSS selector of the host elements the service fills
+	// (e.g. ".g-recaptcha"); while it is refused, the widget shows its notice
+	// there instead (R17).
+	Placeholder string `json:"placeholder,omitempty"`
+	// Notice is shown next to those elements while the service runs (R19),
+	// followed by NoticeLinks.
+	Notice      Text   `json:"notice,omitempty"`
+	NoticeLinks []Link `json:"noticeLinks,omitempty"`
+	// StoragePrefixes name the localStorage and sessionStorage keys (by
+	// prefix) the service leaves in the page, cleared on withdrawal (R16).
+	StoragePrefixes []string `json:"storagePrefixes,omitempty"`
+}
+
+// Link is a labelled hyperlink.
+type Link struct {
+	Text Text   `json:"text"`
+	URL  string `json:"url"`
+}
+
+// Src returns the loader's script URL with its parameters as the query
+// string, in key order.
+func (l Loader) Src() string {
+	if len(l.Params) == 0 {
+		return l.URL
+	}
+	q := url.Values{}
+	for k, v := range l.Params {
+		q.Set(k, v)
+	}
+	return l.URL + "?" + q.Encode()
+}
+
+// DefaultMaxAgeDays is how long a choice lives by default (R11): six months.
+const DefaultMaxAgeDays = 183
+
+// MaxMaxAgeDays is the longest a site may keep a choice: 13 months.
+const MaxMaxAgeDays = 395
+
+// Seed returns the built-in catalogue: the cookie policy ("Charte cookies")
+// of the open-data portal data.saint-maur.com. Provider, service, cookie names
+// and purposes are the policy's French text as written; lifetimes, which the
+// policy does not give, are the platforms' documented defaults.
+//
+// Google reCAPTCHA is listed by the policy both as functional and as
+// third-party; under French guidance it is not exempt from consent, so it has
+// an opt-in category of its own.
+func Seed() *Catalogue {
+	const opendatasoft = "Opendatasoft"
+	frontBack := func(fr, en string) Text { return Text{"fr": fr, "en": en} }
+	return &Catalogue{
+		Site: Site{
+			Name:       Text{"fr": "Saint-Maur Open Data", "en": "Saint-Maur Open Data"},
+			PolicyURL:  "/charte-cookies",
+			Contact:    Text{"fr": "Hôtel de ville, place Charles-de-Gaulle, 94100 Saint-Maur-des-Fossés", "en": "Town hall, place Charles-de-Gaulle, 94100 Saint-Maur-des-Fossés, France"},
+			MaxAgeDays: DefaultMaxAgeDays,
+			Intro: Text{
+				"fr": "Ce site utilise des cookies nécessaires à son fonctionnement et, si vous l'acceptez, Google reCAPTCHA pour protéger le formulaire de contact contre les robots. Google reçoit alors des données sur votre navigation. Vous pouvez refuser sans que cela vous empêche d'utiliser le site.",
+				"en": "This site uses cookies it needs to work and, if you accept, Google reCAPTCHA to protect the contact form from robots; Google then receives data about your visit. You can refuse and still use the whole site.",
+			},
+			PolicyIntro: seedPolicyIntro(),
+		},
+		Categories: []Category{
+			{
+				ID:          "necessary",
+				Necessary:   true,
+				Title:       Text{"fr": "Cookies nécessaires au bon fonctionnement de la plateforme / cookies fonctionnels", "en": "Cookies necessary for the platform to work / functional cookies"},
+				Description: Text{"fr": "Ils permettent au site de fonctionner et ne peuvent pas être désactivés. Ils ne requièrent pas de consentement.", "en": "They make the site work and cannot be switched off. They do not require consent."},
+			},
+			{
+				ID:          "contact",
+				Title:       Text{"fr": "Formulaire de contact", "en": "Contact form"},
+				Description: Text{"fr": "Google reCAPTCHA protège le formulaire de contact contre les programmes automatisés et les spams. Google reçoit votre adresse IP et des informations sur votre navigateur.", "en": "Google reCAPTCHA protects the contact form from automated programs and spam. Google receives your IP address and information about your browser."},
+				Refusal:     Text{"fr": "Si vous refusez, le formulaire de contact est remplacé par une autre façon de nous joindre ; le reste du site fonctionne normalement.", "en": "If you refuse, the contact form is replaced by another way to reach us; the rest of the site works as usual."},
+			},
+		},
+		Services: []Service{
+			{
+				ID: "authentication", Category: "necessary", Provider: opendatasoft,
+				Name: frontBack("Authentification (front et back office)", "Authentication (front and back office)"),
+				Cookies: []Cookie{{
+					Name:     "sessionid",
+					Purpose:  Text{"fr": "Se souvenir de l'utilisateur d'une page à une autre.", "en": "Remember the user from one page to the next."},
+					Lifetime: Text{"fr": "2 semaines", "en": "2 weeks"},
+				}},
+			},
+			{
+				ID: "language", Category: "necessary", Provider: opendatasoft,
+				Name: frontBack("Sélection de la langue (front et back office)", "Language selection (front and back office)"),
+				Cookies: []Cookie{{
+					Name:     "django_language",
+					Purpose:  Text{"fr": "Se souvenir de la langue du visiteur", "en": "Remember the visitor's language"},
+					Lifetime: Text{"fr": "Session", "en": "Session"},
+				}},
+			},
+			{
+				ID: "csrf", Category: "necessary", Provider: opendatasoft,
+				Name: frontBack("API (CSRF) (front et back office)", "API (CSRF) (front and back office)"),
+				Cookies: []Cookie{{
+					Name:     "csrftoken",
+					Purpose:  Text{"fr": "Récupérer des données via des appels API", "en": "Fetch data through API calls"},
+					Lifetime: Text{"fr": "1 an", "en": "1 year"},
+				}},
+			},
+			{
+				ID: "preferences", Category: "necessary", Provider: opendatasoft,
+				Name: frontBack("Choix concernant vos préférences sur les cookies", "Your cookie preferences"),
+				Cookies: []Cookie{{
+					Name:     RecordCookieName,
+					Purpose:  Text{"fr": "Permet de se souvenir du choix opéré par le visiteur concernant les cookies", "en": "Remembers the choice the visitor made about cookies"},
+					Lifetime: Text{"fr": "6 mois", "en": "6 months"},
+				}},
+			},
+			{
+				ID: "recaptcha", Category: "contact", Provider: "Google ReCaptcha",
+				Name:       frontBack("Sécurité du formulaire de contact", "Contact form security"),
+				PrivacyURL: "https://policies.google.com/privacy",
+				Cookies: []Cookie{{
+					Name:       "_grecaptcha",
+					Purpose:    Text{"fr": "Protection du site internet contre des programmes automatisés et pour la prévention de spams.", "en": "Protects the website against automated programs and prevents spam."},
+					Lifetime:   Text{"fr": "6 mois", "en": "6 months"},
+					ThirdParty: true,
+				}},
+				Loader: &Loader{
+					URL:             "https://www.google.com/recaptcha/api.js",
+					Placement:       "head",
+					Placeholder:     ".g-recaptcha",
+					StoragePrefixes: []string{"_grecaptcha"},
+					Notice: Text{
+						"fr": "Ce site est protégé par reCAPTCHA ; les Règles de confidentialité et les Conditions d'utilisation de Google s'appliquent.",
+						"en": "This site is protected by reCAPTCHA and the Google Privacy Policy and Terms of Service apply.",
+					},
+					NoticeLinks: []Link{
+						{Text: Text{"fr": "Règles de confidentialité", "en": "Privacy Policy"}, URL: "https://policies.google.com/privacy"},
+						{Text: Text{"fr": "Conditions d'utilisation", "en": "Terms of Service"}, URL: "https://policies.google.com/terms"},
+					},
+				},
+			},
+		},
+	}
+}
+
+// seedPolicyIntro returns the prose of the seed's cookie policy page, before
+// its tables: a fresh copy each time, so that no caller of Seed can change
+// another's catalogue.
+func seedPolicyIntro() []Text {
+	return []Text{
+		{"fr": "Afin de vous proposer le meilleur service possible nous utilisons des cookies pour assurer son bon fonctionnement.",
+			"en": "To offer you the best possible service, we use cookies to make the site work properly."},
+		{"fr": "Qu'est ce qu'un cookie ?", "en": "What is a cookie?"},
+		{"fr": "Un \"cookie\" est une suite d'informations, généralement de petite taille et identifié par un nom, qui peut être transmis à votre navigateur par un site web sur lequel vous vous connectez. Votre navigateur web le conservera pendant une certaine durée, et le renverra au serveur web chaque fois que vous vous y re-connecterez. Les cookies ont de multiples usages : ils peuvent servir à mémoriser votre identifiant client auprès d'un site marchand, le contenu courant de votre panier d'achat, un identifiant permettant de tracer votre navigation pour des finalités statistiques ou publicitaires, etc.",
+			"en": "A \"cookie\" is a small piece of information, identified by a name, that a website you visit can send to your browser. Your browser keeps it for a while and sends it back to the web server each time you return. Cookies have many uses: remembering your customer id on a shop, the current contents of your basket, an identifier that tracks your browsing for statistics or advertising, etc."},
+		{"fr": "Il existe plusieurs types de cookies :", "en": "There are several kinds of cookies:"},
+		{"fr": "Les cookies « nécessaires », internes, permettent d'enregistrer des informations entre deux consultations d'un même site web sur un même appareil. Ils permettent d'enregistrer un panier d'achat, des identifiants de connexion ou encore des éléments de personnalisation de l'interface. Ils ne requièrent pas de consentement de la part de l'utilisateur.",
+			"en": "“Necessary” first-party cookies keep information between two visits to the same website on the same device: a shopping basket, login details or interface settings. They do not require the user's consent."},
+		{"fr": "Les cookies « statistiques » permettent de suivre les actions d'un internaute sur un site web. Lorsque les statistiques sont anonymes (c'est-à-dire ne permettent pas de retrouver une personne), le consentement de l'utilisateur n'est pas nécessaire.",
+			"en": "“Statistics” cookies follow what a visitor does on a website. When the statistics are anonymous (they cannot identify a person), the user's consent is not needed."},
+		{"fr": "Les cookies « internes » ou « first-party » sont déposés par le site consulté. Ils peuvent être déposés en plus des cookies nécessaires et peuvent être utilisés pour collecter des données personnelles, suivre le comportement de l'utilisateur et servir à des finalités publicitaires.",
+			"en": "“First-party” cookies are set by the site you visit. They can be set in addition to necessary cookies and can be used to collect personal data, follow the user's behaviour and serve advertising."},
+		{"fr": "Les cookies dits « tiers », « tierce partie » ou « third party » sont des cookies déposés par (ou pour) un site B (souvent une régie publicitaire) sur un site A : cela permet au site B de voir quelles pages ont été visitées sur le site A par un utilisateur et de collecter des informations sur lui.",
+			"en": "“Third-party” cookies are set by (or for) a site B, often an advertising network, on a site A: they let site B see which pages of site A a user visited and collect information about them."},
+		{"fr": "A quoi servent les cookies sur la plateforme <https://data.saint-maur.com>", "en": "What cookies are used for on the platform <https://data.saint-maur.com>"},
+	}
+}
+
+// RecordCookieName is the name of the cookie that stores the visitor's
+// choice. It is fixed by the seed's cookie policy.
+const RecordCookieName = "cookies_preferences"
+
+// Languages returns the languages the catalogue is written in: the keys of
+// Site.Name, French first, then the others in alphabetical order. Validate
+// makes every other text carry exactly these languages.
+func (c *Catalogue) Languages() []string {
+	var langs []string
+	if _, ok := c.Site.Name[DefaultLanguage]; ok {
+		langs = append(langs, DefaultLanguage)
+	}
+	var others []string
+	for lang := range c.Site.Name {
+		if lang != DefaultLanguage {
+			others = append(others, lang)
+		}
+	}
+	slices.Sort(others)
+	return append(langs, others...)
+}
+
+// Category returns the category with the given id.
+func (c *Catalogue) Category(id string) (Category, bool) {
+	for _, cat := range c.Categories {
+		if cat.ID == id {
+			return cat, true
+		}
+	}
+	return Category{}, false
+}
+
+// Service returns the service with the given id.
+func (c *Catalogue) Service(id string) (Service, bool) {
+	for _, s := range c.Services {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return Service{}, false
+}
+
+// ServicesIn returns the services of a category, in catalogue order.
+func (c *Catalogue) ServicesIn(categoryID string) []Service {
+	var in []Service
+	for _, s := range c.Services {
+		if s.Category == categoryID {
+			in = append(in, s)
+		}
+	}
+	return in
+}
+
+// OptionalCategories returns the categories a visitor may refuse, in
+// catalogue order.
+func (c *Catalogue) OptionalCategories() []Category {
+	var opt []Category
+	for _, cat := range c.Categories {
+		if !cat.Necessary {
+			opt = append(opt, cat)
+		}
+	}
+	return opt
+}
+
+// optionalServices returns the services of the optional categories, in
+// catalogue order. A service whose category is unknown counts as optional,
+// so that it is never allowed without consent.
+func (c *Catalogue) optionalServices() []Service {
+	var opt []Service
+	for _, s := range c.Services {
+		if cat, ok := c.Category(s.Category); !ok || !cat.Necessary {
+			opt = append(opt, s)
+		}
+	}
+	return opt
+}
+
+// MaxAge is how long a choice stays valid: Site.MaxAgeDays, or
+// DefaultMaxAgeDays when that is zero, never more than MaxMaxAgeDays.
+func (c *Catalogue) MaxAge() time.Duration {
+	days := c.Site.MaxAgeDays
+	if days <= 0 {
+		days = DefaultMaxAgeDays
+	}
+	days = min(days, MaxMaxAgeDays)
+	return time.Duration(days) * 24 * time.Hour
+}

@@ -1,0 +1,607 @@
+package consent
+
+import (
+	"bytes"
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"net/url"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// FieldError is one problem in a catalogue, at the JSON path of the field
+// at fault, such as "services[4].loader.url" or "categories[1].title.fr".
+// Validate and ParseCatalogue return one per problem, joined with
+// errors.Join.
+type FieldError struct {
+	Path string
+	Msg  string
+}
+
+func (e *FieldError) Error() string {
+	if e.Path == "" {
+		return "catalogue: " + e.Msg
+	}
+	return e.Path + ": " + e.Msg
+}
+
+var (
+	idPattern   = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
+	langPattern = regexp.MustCompile(`^[a-z]{2,3}$`)
+)
+
+// Validate reports every problem of the catalogue, each as a *FieldError,
+// joined with errors.Join; it returns nil for a usable catalogue. Beyond
+// well-formed values it enforces:
+//   - ids match ^[a-z][a-z0-9_-]{0,31}$ and are unique: category ids, service
+//     ids, and cookie names within a service;
+//   - at least one necessary category, whose services load no script (a
+//     third-party loader always needs consent), and a necessary service that
+//     lists the widget's own cookie, cookies_preferences (R18);
+//   - every category has at least one service, and every optional category
+//     says what refusing it means (R7);
+//   - a loader has an absolute https URL without query or fragment, a
+//     placement "head" or "body", and its service a https privacy URL (R7);
+//   - the languages of Site.Name, which must include French, are the
+//     catalogue's languages: every text has each of them, non-blank, and no
+//     other. Optional texts (refusal of a necessary category, loader notice)
+//     may be absent, but when present they are complete too;
+//   - the consent record of the catalogue fits in a cookie (4096 bytes).
+func (c *Catalogue) Validate() error {
+	v := validator{langs: c.Languages()}
+	if !slices.Contains(v.langs, DefaultLanguage) {
+		v.langs = append([]string{DefaultLanguage}, v.langs...)
+	}
+	v.site(c.Site)
+	necessary := v.categories(c)
+	v.services(c, necessary)
+	// The record must fit a browser's 4096-byte limit on name and value,
+	// or the choice could never be stored and the visitor would be asked
+	// on every page.
+	longest := AcceptAll(c, time.Unix(1e11-1, 0), strings.Repeat("A", 16)).Encode()
+	if n := len(RecordCookieName) + 1 + len(longest); n > MaxRecordLength {
+		v.add("services", "too many optional categories and services: the %s cookie would be %d bytes, more than %d", RecordCookieName, n, MaxRecordLength)
+	}
+	return errors.Join(v.errs...)
+}
+
+// validator collects the problems of one catalogue.
+type validator struct {
+	langs []string
+	errs  []error
+}
+
+func (v *validator) add(path, format string, args ...any) {
+	v.errs = append(v.errs, &FieldError{Path: path, Msg: fmt.Sprintf(format, args...)})
+}
+
+// text checks that t holds exactly the catalogue's languages, non-blank.
+func (v *validator) text(path string, t Text, required bool) {
+	if len(t) == 0 {
+		if required {
+			v.add(path, "missing text")
+		}
+		return
+	}
+	for _, lang := range v.langs {
+		s, ok := t[lang]
+		switch {
+		case !ok:
+			v.add(path+"."+lang, "missing text")
+		case strings.TrimSpace(s) == "":
+			v.add(path+"."+lang, "empty text")
+		}
+	}
+	for _, lang := range slices.Sorted(maps.Keys(t)) {
+		if !slices.Contains(v.langs, lang) {
+			v.add(path+"."+lang, "language %q is not one of the catalogue's languages %v, the keys of site.name", lang, v.langs)
+		}
+	}
+}
+
+func (v *validator) site(s Site) {
+	for _, lang := range slices.Sorted(maps.Keys(s.Name)) {
+		if !langPattern.MatchString(lang) {
+			v.add("site.name."+lang, "language %q is not a lowercase ISO 639 code such as \"fr\" or \"en\"", lang)
+		}
+	}
+	v.text("site.name", s.Name, true)
+	switch {
+	case s.PolicyURL == "":
+		v.add("site.policyUrl", "missing: the cookie policy page's path or https URL")
+	case strings.HasPrefix(s.PolicyURL, "/") && !strings.HasPrefix(s.PolicyURL, "//"):
+		if strings.ContainsAny(s.PolicyURL, " \t\r\n") {
+			v.add("site.policyUrl", "path %q contains white space", s.PolicyURL)
+		}
+	default:
+		if err := checkHTTPS(s.PolicyURL); err != nil {
+			v.add("site.policyUrl", "want a path starting with / or an https URL: %v", err)
+		}
+	}
+	v.text("site.contact", s.Contact, true)
+	if s.ContactURL != "" {
+		if rest, ok := strings.CutPrefix(s.ContactURL, "mailto:"); ok {
+			if !strings.Contains(rest, "@") || strings.ContainsAny(rest, " \t\r\n") {
+				v.add("site.contactUrl", "%q is not a mailto: address", s.ContactURL)
+			}
+		} else if err := checkHTTPS(s.ContactURL); err != nil {
+			v.add("site.contactUrl", "want mailto: or an https URL: %v", err)
+		}
+	}
+	if s.CookieDomain != "" && !plausibleDomain(s.CookieDomain) {
+		v.add("site.cookieDomain", "%q is not a lowercase domain name such as example.org (no scheme, port or path)", s.CookieDomain)
+	}
+	if s.MaxAgeDays < 0 || s.MaxAgeDays > MaxMaxAgeDays {
+		v.add("site.maxAgeDays", "%d is out of range 0..%d (0 means %d)", s.MaxAgeDays, MaxMaxAgeDays, DefaultMaxAgeDays)
+	}
+	v.text("site.intro", s.Intro, true)
+	for i, p := range s.PolicyIntro {
+		v.text(fmt.Sprintf("site.policyIntro[%d]", i), p, true)
+	}
+}
+
+// categories checks the categories and returns whether each known id is
+// necessary.
+func (v *validator) categories(c *Catalogue) map[string]bool {
+	necessary := make(map[string]bool)
+	first := make(map[string]int)
+	for i, cat := range c.Categories {
+		path := fmt.Sprintf("categories[%d]", i)
+		v.id(path+".id", cat.ID, first, "categories", i)
+		if _, dup := necessary[cat.ID]; !dup {
+			necessary[cat.ID] = cat.Necessary
+		}
+		v.text(path+".title", cat.Title, true)
+		v.text(path+".description", cat.Description, true)
+		v.text(path+".refusal", cat.Refusal, !cat.Necessary)
+		if len(c.ServicesIn(cat.ID)) == 0 {
+			v.add(path, "category %q has no service", cat.ID)
+		}
+	}
+	if !slices.Contains(slices.Collect(maps.Values(necessary)), true) {
+		v.add("categories", "no necessary category: the widget's own cookie %s needs one", RecordCookieName)
+	}
+	return necessary
+}
+
+// id checks an id's syntax and that no earlier element of list used it.
+func (v *validator) id(path, id string, first map[string]int, list string, i int) {
+	if !idPattern.MatchString(id) {
+		v.add(path, "%q does not match %s", id, idPattern)
+		return
+	}
+	if j, dup := first[id]; dup {
+		v.add(path, "duplicate id %q, already used by %s[%d]", id, list, j)
+		return
+	}
+	first[id] = i
+}
+
+func (v *validator) services(c *Catalogue, necessary map[string]bool) {
+	first := make(map[string]int)
+	ownCookie := false
+	for i, s := range c.Services {
+		path := fmt.Sprintf("services[%d]", i)
+		v.id(path+".id", s.ID, first, "services", i)
+		isNecessary, known := necessary[s.Category]
+		if !known {
+			v.add(path+".category", "unknown category %q", s.Category)
+		}
+		if strings.TrimSpace(s.Provider) == "" {
+			v.add(path+".provider", "missing: who receives the data")
+		}
+		v.text(path+".name", s.Name, true)
+		if s.PrivacyURL != "" {
+			if err := checkHTTPS(s.PrivacyURL); err != nil {
+				v.add(path+".privacyUrl", "%v", err)
+			}
+		}
+		names := make(map[string]int)
+		for j, ck := range s.Cookies {
+			cpath := fmt.Sprintf("%s.cookies[%d]", path, j)
+			switch k, dup := names[ck.Name]; {
+			case !isToken(ck.Name):
+				v.add(cpath+".name", "%q is not a cookie or storage key name (letters, digits and !#$%%&'*+-.^_`|~)", ck.Name)
+			case dup:
+				v.add(cpath+".name", "duplicate cookie %q, already listed as cookies[%d]", ck.Name, k)
+			default:
+				names[ck.Name] = j
+			}
+			if ck.Name == RecordCookieName && isNecessary {
+				ownCookie = true
+			}
+			v.text(cpath+".purpose", ck.Purpose, true)
+			v.text(cpath+".lifetime", ck.Lifetime, true)
+		}
+		if s.Loader != nil {
+			if isNecessary {
+				v.add(path+".loader", "service in necessary category %q loads a script: a third-party script needs consent, so move it to an optional category", s.Category)
+			}
+			if s.PrivacyURL == "" {
+				v.add(path+".privacyUrl", "missing: a service with a loader must link its provider's privacy policy (R7)")
+			}
+			v.loader(path+".loader", s.Loader)
+		}
+	}
+	if !ownCookie {
+		v.add("services", "no necessary service lists the widget's own cookie %s (R18)", RecordCookieName)
+	}
+}
+
+func (v *validator) loader(path string, l *Loader) {
+	if err := checkHTTPS(l.URL); err != nil {
+		v.add(path+".url", "%v", err)
+	} else if strings.ContainsAny(l.URL, "?#") {
+		v.add(path+".url", "%q has a query or fragment: put parameters in params", l.URL)
+	}
+	for _, k := range slices.Sorted(maps.Keys(l.Params)) {
+		if k == "" {
+			v.add(path+".params", "empty parameter name")
+		}
+	}
+	if l.Placement != "head" && l.Placement != "body" {
+		v.add(path+".placement", "%q is neither \"head\" nor \"body\"", l.Placement)
+	}
+	if l.Placeholder != "" && strings.TrimSpace(l.Placeholder) == "" {
+		v.add(path+".placeholder", "blank CSS selector")
+	}
+	v.text(path+".notice", l.Notice, false)
+	for i, link := range l.NoticeLinks {
+		lpath := fmt.Sprintf("%s.noticeLinks[%d]", path, i)
+		v.text(lpath+".text", link.Text, true)
+		if err := checkHTTPS(link.URL); err != nil {
+			v.add(lpath+".url", "%v", err)
+		}
+	}
+	for i, p := range l.StoragePrefixes {
+		if strings.TrimSpace(p) == "" {
+			v.add(fmt.Sprintf("%s.storagePrefixes[%d]", path, i), "empty prefix would clear every storage key")
+		}
+	}
+}
+
+// checkHTTPS accepts an absolute https URL with a host and no user info.
+func checkHTTPS(s string) error {
+	if strings.ContainsAny(s, " \t\r\n") {
+		return fmt.Errorf("%q contains white space", s)
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return fmt.Errorf("%q is not a URL", s)
+	}
+	if u.Scheme != "https" || u.Hostname() == "" || u.Opaque != "" {
+		return fmt.Errorf("%q is not an absolute https URL", s)
+	}
+	if u.User != nil {
+		return fmt.Errorf("%q holds user info", s)
+	}
+	return nil
+}
+
+// plausibleDomain accepts a lowercase DNS name, optionally with the leading
+// dot that the Domain attribute tolerates.
+func plausibleDomain(d string) bool {
+	d = strings.TrimPrefix(d, ".")
+	if d == "" || len(d) > 253 {
+		return false
+	}
+	for label := range strings.SplitSeq(d, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, r := range label {
+			if !('a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// isToken reports whether s is an RFC 9110 token, the syntax of a cookie
+// name.
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("!#$%&'*+-.^_`|~", r)) {
+			return false
+		}
+	}
+	return true
+}
+
+// ParseCatalogue reads a catalogue from JSON and validates it. The JSON is
+// read strictly: unknown or duplicate fields, values of the wrong type,
+// invalid UTF-8 and anything after the catalogue are errors, each reported
+// with its path (e.g. "services[2].cookies[0].name: want string, got
+// number"). null stands for an empty list, map or loader only. On any
+// problem it returns a nil catalogue and every problem found, each a
+// *FieldError.
+func ParseCatalogue(data []byte) (*Catalogue, error) {
+	if !utf8.Valid(data) {
+		return nil, &FieldError{Msg: "not valid UTF-8"}
+	}
+	r := jsonReader{dec: json.NewDecoder(bytes.NewReader(data))}
+	r.dec.UseNumber()
+	tree, err := r.value("", 0)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := r.dec.Token(); err != io.EOF {
+		return nil, &FieldError{Msg: fmt.Sprintf("unexpected data after the catalogue at byte %d", r.dec.InputOffset())}
+	}
+	checkType(&r.errs, tree, reflect.TypeFor[Catalogue](), "")
+	if len(r.errs) > 0 {
+		return nil, errors.Join(r.errs...)
+	}
+	var c Catalogue
+	if err := json.Unmarshal(data, &c); err != nil {
+		return nil, &FieldError{Msg: err.Error()}
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// maxJSONDepth bounds nesting; a catalogue needs 6 levels.
+const maxJSONDepth = 32
+
+// jsonObject keeps an object's members in order, so that duplicates and
+// errors are reported in input order.
+type jsonObject []jsonMember
+
+type jsonMember struct {
+	key   string
+	value any
+}
+
+// jsonReader turns a JSON document into a tree of jsonObject, []any,
+// string, json.Number, bool and nil, noting duplicate keys in errs.
+type jsonReader struct {
+	dec  *json.Decoder
+	errs []error
+}
+
+func (r *jsonReader) value(path string, depth int) (any, error) {
+	tok, err := r.token(path)
+	if err != nil {
+		return nil, err
+	}
+	delim, ok := tok.(json.Delim)
+	if !ok {
+		return tok, nil
+	}
+	if depth >= maxJSONDepth {
+		return nil, &FieldError{Path: path, Msg: "nested too deeply"}
+	}
+	if delim == '[' {
+		list := []any{}
+		for i := 0; r.dec.More(); i++ {
+			v, err := r.value(fmt.Sprintf("%s[%d]", path, i), depth+1)
+			if err != nil {
+				return nil, err
+			}
+			list = append(list, v)
+		}
+		_, err := r.token(path)
+		return list, err
+	}
+	obj := jsonObject{}
+	seen := make(map[string]bool)
+	for r.dec.More() {
+		tok, err := r.token(path)
+		if err != nil {
+			return nil, err
+		}
+		key, _ := tok.(string) // the decoder only yields a string here
+		kpath := joinPath(path, key)
+		if seen[key] {
+			r.errs = append(r.errs, &FieldError{Path: kpath, Msg: "duplicate field"})
+		}
+		seen[key] = true
+		v, err := r.value(kpath, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		obj = append(obj, jsonMember{key, v})
+	}
+	_, err = r.token(path)
+	return obj, err
+}
+
+// token reads the next token, turning a syntax error into a *FieldError.
+func (r *jsonReader) token(path string) (json.Token, error) {
+	tok, err := r.dec.Token()
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF
+	}
+	if err != nil {
+		return nil, &FieldError{Path: path, Msg: fmt.Sprintf("invalid JSON at byte %d: %v", r.dec.InputOffset(), err)}
+	}
+	return tok, nil
+}
+
+func joinPath(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// checkType compares a JSON tree with the Go type it must decode into,
+// noting every mismatch and unknown field. Field names match the json tags
+// exactly, unlike encoding/json's case-insensitive matching.
+func checkType(errs *[]error, v any, t reflect.Type, path string) {
+	nullable := t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Map
+	if v == nil && nullable {
+		return
+	}
+	mismatch := func(want string) {
+		*errs = append(*errs, &FieldError{Path: path, Msg: fmt.Sprintf("want %s, got %s", want, jsonKind(v))})
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		checkType(errs, v, t.Elem(), path)
+	case reflect.Struct:
+		obj, ok := v.(jsonObject)
+		if !ok {
+			mismatch("object")
+			return
+		}
+		for _, m := range obj {
+			f, ok := fieldByTag(t, m.key)
+			if !ok {
+				*errs = append(*errs, &FieldError{Path: joinPath(path, m.key), Msg: "unknown field"})
+				continue
+			}
+			checkType(errs, m.value, f.Type, joinPath(path, m.key))
+		}
+	case reflect.Map:
+		obj, ok := v.(jsonObject)
+		if !ok {
+			mismatch("object")
+			return
+		}
+		for _, m := range obj {
+			checkType(errs, m.value, t.Elem(), joinPath(path, m.key))
+		}
+	case reflect.Slice:
+		list, ok := v.([]any)
+		if !ok {
+			mismatch("array")
+			return
+		}
+		for i, e := range list {
+			checkType(errs, e, t.Elem(), fmt.Sprintf("%s[%d]", path, i))
+		}
+	case reflect.String:
+		if _, ok := v.(string); !ok {
+			mismatch("string")
+		}
+	case reflect.Bool:
+		if _, ok := v.(bool); !ok {
+			mismatch("boolean")
+		}
+	case reflect.Int:
+		n, ok := v.(json.Number)
+		if !ok {
+			mismatch("integer")
+		} else if _, err := strconv.ParseInt(n.String(), 10, strconv.IntSize); err != nil {
+			*errs = append(*errs, &FieldError{Path: path, Msg: fmt.Sprintf("want integer, got %s", n)})
+		}
+	default: // a Go field this reader was not taught; fail closed
+		*errs = append(*errs, &FieldError{Path: path, Msg: "field of unsupported Go kind " + t.Kind().String()})
+	}
+}
+
+// fieldByTag finds the struct field whose json tag name is name.
+func fieldByTag(t reflect.Type, name string) (reflect.StructField, bool) {
+	for f := range t.Fields() {
+		if tag, _, _ := strings.Cut(f.Tag.Get("json"), ","); tag == name {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case jsonObject:
+		return "object"
+	case []any:
+		return "array"
+	case string:
+		return "string"
+	case json.Number:
+		return "number"
+	case bool:
+		return "boolean"
+	default:
+		return "null"
+	}
+}
+
+// JSON returns the catalogue as canonical JSON: two-space indentation,
+// fields in declaration order, map keys sorted, empty optional fields left
+// out. It refuses an invalid catalogue, so that its output always loads
+// back with ParseCatalogue.
+func (c *Catalogue) JSON() ([]byte, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(c); err != nil {
+		return nil, fmt.Errorf("encode catalogue: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Revision identifies what a visitor consents to: 12 lowercase hex digits of
+// the SHA-256 of a canonical encoding of the category ids and necessary
+// flags, the service ids, categories and providers, their cookie names and
+// third-party flags, and their loaders' URL, parameters and placement. A
+// stored choice is valid only for the revision it answered (R13).
+//
+// Texts are left out, so that fixing a wording keeps every choice. Order is
+// left out too: categories and services are taken by id, cookies by name,
+// since display order changes nothing a visitor agreed to and the consent
+// record lists entries by id.
+func (c *Catalogue) Revision() string {
+	h := sha256.New()
+	// Each string is length-prefixed, so no two catalogues share an encoding.
+	put := func(fields ...string) {
+		for _, f := range fields {
+			fmt.Fprintf(h, "%d:%s", len(f), f)
+		}
+	}
+	put("consent-revision", "1")
+	cats := slices.SortedFunc(slices.Values(c.Categories), func(a, b Category) int { return cmp.Compare(a.ID, b.ID) })
+	for _, cat := range cats {
+		put("category", cat.ID, strconv.FormatBool(cat.Necessary))
+	}
+	services := slices.SortedFunc(slices.Values(c.Services), func(a, b Service) int { return cmp.Compare(a.ID, b.ID) })
+	for _, s := range services {
+		put("service", s.ID, s.Category, s.Provider)
+		cookies := slices.SortedFunc(slices.Values(s.Cookies), func(a, b Cookie) int {
+			return cmp.Or(cmp.Compare(a.Name, b.Name), boolCompare(a.ThirdParty, b.ThirdParty))
+		})
+		for _, ck := range cookies {
+			put("cookie", ck.Name, strconv.FormatBool(ck.ThirdParty))
+		}
+		if l := s.Loader; l != nil {
+			put("loader", l.URL, l.Placement)
+			for _, k := range slices.Sorted(maps.Keys(l.Params)) {
+				put("param", k, l.Params[k])
+			}
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12]
+}
+
+func boolCompare(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	default:
+		return -1
+	}
+}

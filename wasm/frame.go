@@ -1,0 +1,150 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"fmt"
+
+	"github.com/hack-pad/safejs"
+)
+
+// frame is the widget's own document (the srcdoc iframe) and the small
+// civicFrame object its boot script (web/src/frame.js) defines there.
+type frame struct {
+	document safejs.Value
+	boot     safejs.Value
+	host     *page
+}
+
+// currentFrame binds the document the wasm runs in.
+func currentFrame(host *page) (*frame, error) {
+	doc, err := get(safejs.Global(), "document")
+	if err != nil {
+		return nil, err
+	}
+	boot, err := get(safejs.Global(), "civicFrame")
+	if err != nil {
+		return nil, fmt.Errorf("the frame's boot script did not run: %w", err)
+	}
+	return &frame{document: doc, boot: boot, host: host}, nil
+}
+
+// Text returns the text content of the element with the given id.
+func (f *frame) Text(id string) (string, error) {
+	el, err := f.document.Call("getElementById", id)
+	if err != nil || el.IsNull() {
+		return "", fmt.Errorf("no #%s in the widget's frame", id)
+	}
+	v, err := el.Get("textContent")
+	if err != nil {
+		return "", err
+	}
+	return v.String()
+}
+
+// Lang returns the language the loader chose for the frame.
+func (f *frame) Lang() string {
+	root, err := get(f.document, "documentElement")
+	if err != nil {
+		return ""
+	}
+	v, err := root.Get("lang")
+	if err != nil {
+		return ""
+	}
+	s, _ := v.String()
+	return s
+}
+
+// SetMode asks the boot script to size and place the frame for a view.
+func (f *frame) SetMode(mode string) error {
+	_, err := f.boot.Call("setMode", mode)
+	return err
+}
+
+// TakeQueue returns the clicks made on the prerendered first layer before
+// the wasm was running, so that none is lost.
+func (f *frame) TakeQueue() ([]string, error) {
+	q, err := f.boot.Call("takeQueue")
+	if err != nil {
+		return nil, err
+	}
+	n, err := q.Length()
+	if err != nil {
+		return nil, err
+	}
+	actions := make([]string, 0, n)
+	for i := range n {
+		v, err := q.Index(i)
+		if err != nil {
+			return nil, err
+		}
+		s, _ := v.String()
+		actions = append(actions, s)
+	}
+	return actions, nil
+}
+
+// Handle registers a Go function the loader and the host page's controls
+// call through civicFrame (open, allowed).
+func (f *frame) Handle(name string, fn func(args []safejs.Value) any) error {
+	jsFn, err := safejs.FuncOf(func(this safejs.Value, args []safejs.Value) any { return fn(args) })
+	if err != nil {
+		return err
+	}
+	return f.boot.Set(name, jsFn)
+}
+
+// Focus moves focus to an element of the frame.
+func (f *frame) Focus(selector string) error {
+	el, err := f.document.Call("querySelector", selector)
+	if err != nil {
+		return err
+	}
+	if el.IsNull() {
+		return fmt.Errorf("nothing matches %s in the widget", selector)
+	}
+	_, err = el.Call("focus", map[string]any{"preventScroll": true})
+	return err
+}
+
+// FocusIfIdle moves focus into the frame unless the visitor already put it
+// somewhere in the page.
+func (f *frame) FocusIfIdle(selector string) error {
+	active, err := f.host.document.Get("activeElement")
+	if err != nil {
+		return err
+	}
+	body, err := f.host.document.Get("body")
+	if err != nil {
+		return err
+	}
+	if active.IsNull() || active.Equal(body) {
+		return f.Focus(selector)
+	}
+	return nil
+}
+
+// RestoreFocus returns focus to the page control that opened the
+// preferences, or to fallback in the frame when they were opened from it.
+func (f *frame) RestoreFocus(fallback string) error {
+	opener, err := f.boot.Get("opener")
+	if err != nil {
+		return err
+	}
+	if ok, _ := opener.Truthy(); ok {
+		if err := f.boot.Set("opener", nil); err != nil {
+			return err
+		}
+		if connected, _ := opener.Get("isConnected"); truthy(connected) {
+			_, err := opener.Call("focus")
+			return err
+		}
+	}
+	return f.Focus(fallback)
+}
+
+func truthy(v safejs.Value) bool {
+	ok, _ := v.Truthy()
+	return ok
+}

@@ -1,0 +1,106 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"time"
+
+	consent "github.com/civic-consent/consent"
+	"github.com/civic-consent/consent/app"
+	"github.com/hack-pad/safejs"
+)
+
+// host implements app.Host in the browser: it stores choices in the
+// consent cookie, applies them to the page, and drives the frame the widget
+// lives in (its size and place, and focus).
+type host struct {
+	page      *page
+	frame     *frame
+	catalogue *consent.Catalogue
+	services  *services
+	events    *events
+}
+
+// Record writes the choice as a complete consent record, checks the browser
+// kept it, then applies it. If the cookie cannot be stored, nothing optional
+// starts: without a stored record there is no consent to show (fail closed).
+func (h *host) Record(c app.Choice) error {
+	before := h.current()
+	id, err := consent.NewConsentID(rand.Reader)
+	if err != nil {
+		return h.fail(fmt.Errorf("making a consent id: %w", err))
+	}
+	rec := consent.NewRecord(h.catalogue, c.Allowed, time.Now(), id)
+	value := rec.Encode()
+	opts := consent.CookieOptions{Secure: h.page.HTTPS(), Domain: h.catalogue.Site.CookieDomain, MaxAge: h.catalogue.MaxAge()}
+	if err := h.page.SetCookie(consent.CookieString(value, opts)); err != nil {
+		return h.fail(err)
+	}
+	header, err := h.page.Cookie()
+	if err != nil {
+		return h.fail(err)
+	}
+	stored, found, err := consent.RecordFromCookieHeader(header)
+	switch {
+	case err != nil:
+		return h.fail(fmt.Errorf("reading the choice back: %w", err))
+	case !found || stored != value:
+		return h.fail(errors.New("the browser did not keep the cookies_preferences cookie (cookies blocked?)"))
+	}
+	if err := h.services.Apply(c.Allowed); err != nil {
+		consoleError("applying the choice: %v", err)
+	}
+	h.events.Changed(before, h.current())
+	return nil
+}
+
+// current is the choice in force now, as the cookie says.
+func (h *host) current() consent.Decision {
+	header, err := h.page.Cookie()
+	if err != nil {
+		return consent.Decide(h.catalogue, "", time.Now(), true)
+	}
+	return consent.Decide(h.catalogue, header, time.Now(), h.page.GPC())
+}
+
+func (h *host) fail(err error) error {
+	consoleError("the choice was not saved: %v; optional services stay off", err)
+	return err
+}
+
+// Show places the frame for the view and moves focus as R21 asks: into a
+// dialog that opens, back to where it was when the preferences close.
+func (h *host) Show(from, to app.View) {
+	if from == app.ViewPending {
+		// go-app routes every link of its document through its own router;
+		// the widget has one view and its links are ordinary links.
+		_ = safejs.Global().Set("onclick", nil)
+	}
+	if err := h.frame.SetMode(to.String()); err != nil {
+		consoleError("placing the widget: %v", err)
+	}
+	var err error
+	switch {
+	case to == app.ViewPreferences:
+		err = h.frame.Focus("#cc-prefs")
+	case from == app.ViewPreferences:
+		err = h.frame.RestoreFocus(focusTarget(to))
+	case to == app.ViewBanner:
+		err = h.frame.FocusIfIdle("#cc-banner")
+	case from == app.ViewBanner && to == app.ViewButton:
+		err = h.frame.Focus(".cc-fab")
+	}
+	if err != nil {
+		consoleError("moving focus: %v", err)
+	}
+}
+
+func focusTarget(v app.View) string {
+	if v == app.ViewBanner {
+		return "#cc-banner"
+	}
+	return ".cc-fab"
+}

@@ -1,0 +1,116 @@
+//go:build js && wasm
+
+// Command wasm is the widget's browser entry point. It runs in the srcdoc
+// iframe the loader (web/src/consent.js) creates, so that go-app owns that
+// document and never the host page: it reads the catalogue and the stored
+// choice, applies the decision to the host page, then mounts the go-app
+// widget.
+package main
+
+import (
+	"fmt"
+	"time"
+
+	consent "github.com/civic-consent/consent"
+	"github.com/civic-consent/consent/app"
+	"github.com/hack-pad/safejs"
+	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+func main() {
+	widget, err := start()
+	if err != nil {
+		consoleError("%v; the widget is off and optional services stay off", err)
+		if f, ferr := currentFrame(nil); ferr == nil {
+			_ = f.SetMode("off")
+		}
+		return
+	}
+	goapp.Route("/", func() goapp.Composer { return widget })
+	goapp.RunWhenOnBrowser()
+}
+
+// start reads everything the widget needs and applies the stored choice. Any
+// error here leaves every optional service off.
+func start() (*app.Widget, error) {
+	hostDoc, err := hostPage()
+	if err != nil {
+		return nil, err
+	}
+	f, err := currentFrame(hostDoc)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := f.Text("cc-catalogue")
+	if err != nil {
+		return nil, err
+	}
+	catalogue, err := consent.ParseCatalogue([]byte(raw))
+	if err != nil {
+		return nil, fmt.Errorf("invalid catalogue: %w", err)
+	}
+	styleURL, err := f.Text("cc-style-url")
+	if err != nil {
+		return nil, err
+	}
+	header, err := hostDoc.Cookie()
+	if err != nil {
+		return nil, err
+	}
+	decision := consent.Decide(catalogue, header, time.Now(), hostDoc.GPC())
+	if decision.Invalid != nil {
+		consoleWarn("the stored choice is not valid (%v); asking again", decision.Invalid)
+	}
+
+	lang := f.Lang()
+	session := app.NewSession(catalogue, lang, decision)
+	widget := &app.Widget{Session: session}
+	svc := &services{page: hostDoc, catalogue: catalogue, lang: lang, styleURL: styleURL}
+	h := &host{page: hostDoc, frame: f, catalogue: catalogue, services: svc, events: &events{page: hostDoc}}
+	widget.Host = h
+
+	svc.allow = widget.AllowCategory
+	if err := svc.Apply(decision.Allowed); err != nil {
+		consoleError("applying the stored choice: %v", err)
+	}
+	if err := bind(f, widget, h); err != nil {
+		return nil, err
+	}
+	return widget, nil
+}
+
+// bind connects the frame's boot script to the widget: the clicks queued
+// before the wasm ran are replayed, then the host page's controls and the
+// loader's API reach the widget directly.
+func bind(f *frame, widget *app.Widget, h *host) error {
+	queue, err := f.TakeQueue()
+	if err != nil {
+		return err
+	}
+	for _, action := range queue {
+		switch action {
+		case "accept":
+			_ = h.Record(widget.Session.AcceptAll())
+		case "refuse":
+			_ = h.Record(widget.Session.RefuseAll())
+		case "customise", "open":
+			widget.Open()
+		}
+	}
+	if err := f.Handle("open", func([]safejs.Value) any {
+		widget.Open()
+		return nil
+	}); err != nil {
+		return err
+	}
+	if err := f.Handle("allowed", func(args []safejs.Value) any {
+		if len(args) == 0 {
+			return false
+		}
+		id, _ := args[0].String()
+		return h.current().Allowed(id)
+	}); err != nil {
+		return err
+	}
+	return f.boot.Set("live", true)
+}

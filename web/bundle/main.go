@@ -1,0 +1,145 @@
+// Command bundle assembles the widget's drop-in bundle from a built wasm:
+// content-hashed copies of the wasm, wasm_exec.js, the frame's boot script
+// and the stylesheet, and the loader consent.js carrying their names, the
+// catalogue and the first layer prerendered by the same go-app components
+// the wasm runs, so the loader can show it before the wasm arrives.
+//
+// build.sh runs it; it writes nothing unless the catalogue is valid.
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	consent "github.com/civic-consent/consent"
+	"github.com/civic-consent/consent/app"
+	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+func main() {
+	var (
+		cataloguePath = flag.String("catalogue", "", "site catalogue (JSON); default: the built-in seed catalogue")
+		wasmPath      = flag.String("wasm", "", "the built widget (.wasm)")
+		execPath      = flag.String("exec", "", "wasm_exec.js of the toolchain that built the wasm")
+		srcDir        = flag.String("src", "web/src", "folder of consent.js, frame.js and consent.css")
+		outDir        = flag.String("out", "web/dist", "output folder (must not exist or be empty)")
+	)
+	flag.Parse()
+	if err := run(*cataloguePath, *wasmPath, *execPath, *srcDir, *outDir); err != nil {
+		fmt.Fprintln(os.Stderr, "bundle:", err)
+		os.Exit(1)
+	}
+}
+
+func run(cataloguePath, wasmPath, execPath, srcDir, outDir string) error {
+	if wasmPath == "" || execPath == "" {
+		return errors.New("-wasm and -exec are required")
+	}
+	c, err := loadCatalogue(cataloguePath)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return err
+	}
+	files := map[string]string{}
+	for key, src := range map[string]string{
+		"wasm":  wasmPath,
+		"exec":  execPath,
+		"frame": filepath.Join(srcDir, "frame.js"),
+		"css":   filepath.Join(srcDir, "consent.css"),
+	} {
+		name, err := copyHashed(src, outDir)
+		if err != nil {
+			return err
+		}
+		files[key] = name
+	}
+	loader, err := loaderScript(filepath.Join(srcDir, "consent.js"), c, files)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(outDir, "consent.js"), loader, 0o644)
+}
+
+// loadCatalogue reads a site's catalogue, or returns the seed's.
+func loadCatalogue(path string) (*consent.Catalogue, error) {
+	if path == "" {
+		c := consent.Seed()
+		return c, c.Validate()
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	c, err := consent.ParseCatalogue(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s is not a valid catalogue:\n%w", path, err)
+	}
+	return c, nil
+}
+
+// copyHashed copies src into dir as name.<hash>.ext, so that it can be
+// cached forever: a new content gets a new name.
+func copyHashed(src, dir string) (string, error) {
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(data)
+	base := filepath.Base(src)
+	ext := filepath.Ext(base)
+	name := strings.TrimSuffix(base, ext) + "." + hex.EncodeToString(sum[:])[:10] + ext
+	return name, os.WriteFile(filepath.Join(dir, name), data, 0o644)
+}
+
+// bundle is what the loader needs, written into it as JSON.
+type bundle struct {
+	Files     map[string]string `json:"files"`
+	Catalogue string            `json:"catalogue"`
+	Languages []string          `json:"languages"`
+	Titles    map[string]string `json:"titles"`
+	Bodies    map[string]string `json:"bodies"`
+}
+
+// loaderScript fills the loader template with the bundle.
+func loaderScript(template string, c *consent.Catalogue, files map[string]string) ([]byte, error) {
+	src, err := os.ReadFile(template)
+	if err != nil {
+		return nil, err
+	}
+	const marker = "__BUNDLE__"
+	if strings.Count(string(src), marker) != 1 {
+		return nil, fmt.Errorf("%s must hold %s exactly once", template, marker)
+	}
+	catalogue, err := c.JSON()
+	if err != nil {
+		return nil, err
+	}
+	b := bundle{
+		Files:     files,
+		Catalogue: string(catalogue),
+		Languages: c.Languages(),
+		Titles:    map[string]string{},
+		Bodies:    map[string]string{},
+	}
+	// A first visit: no stored choice, no signal.
+	firstVisit := consent.Decide(c, "", time.Now(), false)
+	for _, lang := range b.Languages {
+		b.Titles[lang] = app.FrameTitle(lang)
+		b.Bodies[lang] = goapp.HTMLString(&app.Widget{Session: app.NewSession(c, lang, firstVisit)})
+	}
+	data, err := json.Marshal(b)
+	if err != nil {
+		return nil, err
+	}
+	return []byte(strings.Replace(string(src), marker, string(data), 1)), nil
+}

@@ -1,0 +1,119 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+)
+
+// bidiConn is a WebDriver BiDi client: it sends commands with increasing
+// ids and hands each response to its caller. Events are not subscribed to,
+// and are dropped if any arrive.
+type bidiConn struct {
+	ws *wsConn
+
+	mu      sync.Mutex
+	next    int64
+	pending map[int64]chan bidiMessage
+
+	done chan struct{} // closed when the read loop stops
+	err  error         // why it stopped, set before done closes
+}
+
+// bidiMessage is a message from the remote end: a success or error
+// response to a command, or an event.
+type bidiMessage struct {
+	Type    string          `json:"type"`
+	ID      *int64          `json:"id"`
+	Result  json.RawMessage `json:"result"`
+	Error   string          `json:"error"`
+	Message string          `json:"message"`
+	Method  string          `json:"method"`
+}
+
+func newBidiConn(ws *wsConn) *bidiConn {
+	c := &bidiConn{ws: ws, pending: make(map[int64]chan bidiMessage), done: make(chan struct{})}
+	go c.readLoop()
+	return c
+}
+
+func (c *bidiConn) readLoop() {
+	var err error
+	for {
+		var b []byte
+		if b, err = c.ws.readMessage(); err != nil {
+			break
+		}
+		var m bidiMessage
+		if err = json.Unmarshal(b, &m); err != nil {
+			err = fmt.Errorf("bidi: bad message %.200q: %w", b, err)
+			break
+		}
+		if m.ID == nil {
+			continue // an event
+		}
+		c.mu.Lock()
+		ch := c.pending[*m.ID]
+		delete(c.pending, *m.ID)
+		c.mu.Unlock()
+		if ch != nil {
+			ch <- m
+		}
+	}
+	c.err = fmt.Errorf("bidi: connection lost: %w", err)
+	close(c.done)
+}
+
+// call sends a command and decodes its result into result (unless nil).
+func (c *bidiConn) call(ctx context.Context, method string, params, result any) error {
+	if params == nil {
+		params = struct{}{}
+	}
+	c.mu.Lock()
+	c.next++
+	id := c.next
+	ch := make(chan bidiMessage, 1)
+	c.pending[id] = ch
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		delete(c.pending, id)
+		c.mu.Unlock()
+	}()
+
+	b, err := json.Marshal(struct {
+		ID     int64  `json:"id"`
+		Method string `json:"method"`
+		Params any    `json:"params"`
+	}{id, method, params})
+	if err != nil {
+		return fmt.Errorf("%s: %w", method, err)
+	}
+	if err := c.ws.writeText(b); err != nil {
+		return fmt.Errorf("%s: %w", method, err)
+	}
+	select {
+	case m := <-ch:
+		if m.Type == "error" {
+			return fmt.Errorf("%s: %s: %s", method, m.Error, m.Message)
+		}
+		if result != nil {
+			if err := json.Unmarshal(m.Result, result); err != nil {
+				return fmt.Errorf("%s: decode result: %w", method, err)
+			}
+		}
+		return nil
+	case <-c.done:
+		return fmt.Errorf("%s: %w", method, c.err)
+	case <-ctx.Done():
+		return fmt.Errorf("%s: %w", method, ctx.Err())
+	}
+}
+
+// close closes the connection and waits for the read loop to stop.
+func (c *bidiConn) close() error {
+	err := c.ws.close()
+	<-c.done
+	return err
+}

@@ -1,0 +1,235 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	cdppage "github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/civic-consent/consent/web/e2e/netrec"
+)
+
+// chromiumPath is the binary of Debian's Chromium. Its launcher script,
+// /usr/bin/chromium, is bypassed: it exports Google API keys (which turn on
+// account and sync traffic) and adds flags of its own.
+const chromiumPath = "/usr/lib/chromium/chromium"
+
+// deadURL is a loopback address where nothing listens (port 9, discard):
+// browser services sent there fail at once, without leaving the machine.
+const deadURL = "http://127.0.0.1:9"
+
+// chromiumBrowser is one Chromium process driven by chromedp; each page is
+// a tab in its own browser context (an isolated, in-memory profile).
+type chromiumBrowser struct {
+	dataDir     string
+	allocCancel context.CancelFunc
+	ctx         context.Context // the browser's chromedp context
+	cancel      context.CancelFunc
+
+	closeOnce sync.Once
+}
+
+func launchChromium(proxy *netrec.Proxy) (Browser, error) {
+	dir, err := os.MkdirTemp("", "e2e-chromium-")
+	if err != nil {
+		return nil, fmt.Errorf("engine chromium: launch: %w", err)
+	}
+	out := &outputLog{}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath),
+		chromedp.UserDataDir(dir),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-client-side-phishing-detection", true),
+		chromedp.Flag("disable-domain-reliability", true),
+		chromedp.Flag("disable-breakpad", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-features", "Translate,OptimizationHints,MediaRouter,DialMediaRouteProvider,AutofillServerCommunication,CertificateTransparencyComponentUpdater,NetworkTimeServiceQuerying"),
+		// Two services ignore the flags above: the account check
+		// (accounts.google.com/ListAccounts) and on-demand components
+		// (update.googleapis.com). Point them at a closed loopback port, so
+		// their attempts fail on the machine and never reach the proxy,
+		// whose record must hold only what pages asked for.
+		chromedp.Flag("gaia-url", deadURL),
+		chromedp.Flag("component-updater", "url-source="+deadURL+"/"),
+		chromedp.Flag("metrics-recording-only", true),
+		chromedp.Flag("safebrowsing-disable-auto-update", true),
+		chromedp.Flag("no-pings", true),
+		chromedp.Flag("password-store", "basic"),
+		chromedp.Flag("use-mock-keychain", true),
+		// Everything but loopback (which Chromium never proxies unless told
+		// to) goes to the recording proxy, whose certificates are minted on
+		// the fly.
+		chromedp.ProxyServer("http://" + proxy.Addr()),
+		chromedp.IgnoreCertErrors,
+		chromedp.CombinedOutput(out),
+	}
+	allocCtx, allocCancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	b := &chromiumBrowser{dataDir: dir, allocCancel: allocCancel, ctx: ctx, cancel: cancel}
+
+	// The first run starts the browser and binds it to ctx, so it cannot
+	// carry a timeout of its own.
+	started := make(chan error, 1)
+	go func() { started <- chromedp.Do(ctx) }()
+	select {
+	case err = <-started:
+	case <-time.After(launchTimeout):
+		err = fmt.Errorf("no answer after %v", launchTimeout)
+	}
+	if err != nil {
+		b.Close()
+		return nil, fmt.Errorf("engine chromium: launch %s: %w; output:\n%s", chromiumPath, err, out.tail())
+	}
+	return b, nil
+}
+
+func (b *chromiumBrowser) Name() string { return Chromium }
+
+func (b *chromiumBrowser) NewPage(ctx context.Context, opts PageOptions) (Page, error) {
+	if b.ctx.Err() != nil {
+		return nil, fmt.Errorf("engine chromium: new page: %w", errClosed)
+	}
+	w, h := viewport(opts)
+	tab, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
+	d := &chromiumPage{tab: tab, cancel: cancel}
+	p := newPage(ctx, Chromium, d)
+	setup := func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		if _, err := chromedp.EmulateViewport(int64(w), int64(h))(ctx, t); err != nil {
+			return chromedp.Void{}, err
+		}
+		if opts.GPC {
+			_, err := cdp.Call(ctx, t, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{Source: gpcJS})
+			return chromedp.Void{}, err
+		}
+		return chromedp.Void{}, nil
+	}
+	// The first run on the tab's context creates the tab; like the
+	// browser's, it must run on that context itself.
+	done := make(chan error, 1)
+	go func() {
+		_, err := chromedp.Run(tab, setup)
+		done <- err
+	}()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(opTimeout):
+		err = fmt.Errorf("no answer after %v", opTimeout)
+	case <-ctx.Done():
+		err = ctx.Err()
+	}
+	if err != nil {
+		cancel()
+		return nil, fmt.Errorf("engine chromium: new page: %w", err)
+	}
+	return p, nil
+}
+
+func (b *chromiumBrowser) Close() error {
+	b.closeOnce.Do(func() {
+		b.cancel()
+		b.allocCancel()
+	})
+	if err := os.RemoveAll(b.dataDir); err != nil {
+		return fmt.Errorf("engine chromium: close: %w", err)
+	}
+	return nil
+}
+
+// chromiumPage drives one tab.
+type chromiumPage struct {
+	tab    context.Context
+	cancel context.CancelFunc
+}
+
+// run runs a on the tab, for as long as ctx (an operation's context) allows.
+func run[T any](ctx context.Context, tab context.Context, a chromedp.Action[T]) (T, error) {
+	c, cancel := context.WithCancel(tab)
+	defer cancel()
+	stop := context.AfterFunc(ctx, cancel)
+	defer stop()
+	v, err := chromedp.Run(c, a)
+	if err != nil && ctx.Err() != nil {
+		err = fmt.Errorf("%w (%w)", err, ctx.Err())
+	}
+	return v, err
+}
+
+func (d *chromiumPage) navigate(ctx context.Context, url string) error {
+	_, err := run(ctx, d.tab, chromedp.Navigate(url))
+	return err
+}
+
+func (d *chromiumPage) evaluate(ctx context.Context, expr string) (string, error) {
+	return run(ctx, d.tab, chromedp.Evaluate[string](expr, chromedp.EvalAwaitPromise))
+}
+
+func (d *chromiumPage) click(ctx context.Context, x, y float64) error {
+	_, err := run(ctx, d.tab, chromedp.Steps(
+		chromedp.MouseEvent(chromedp.MouseMoved, x, y),
+		chromedp.MouseClickXY(x, y),
+	))
+	return err
+}
+
+func (d *chromiumPage) press(ctx context.Context, k key) error {
+	var opts []chromedp.KeyOption
+	if k.shift {
+		opts = append(opts, chromedp.KeyModifiers(chromedp.ModifierShift))
+	}
+	_, err := run(ctx, d.tab, chromedp.KeyEvent(k.cdp, opts...))
+	return err
+}
+
+func (d *chromiumPage) cookies(ctx context.Context) ([]Cookie, error) {
+	res, err := run(ctx, d.tab, func(ctx context.Context, t *chromedp.Target) (network.GetCookiesResult, error) {
+		return cdp.Call(ctx, t, network.GetCookies, network.GetCookiesParams{})
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Cookie, 0, len(res.Cookies))
+	for _, c := range res.Cookies {
+		exp := time.Time{}
+		if !c.Session {
+			exp = unixTime(c.Expires)
+		}
+		out = append(out, Cookie{
+			Name:     c.Name,
+			Value:    c.Value,
+			Domain:   trimDot(c.Domain),
+			Path:     c.Path,
+			Expires:  exp,
+			Secure:   c.Secure,
+			HTTPOnly: c.HTTPOnly,
+			SameSite: normSameSite(string(c.SameSite)),
+		})
+	}
+	return out, nil
+}
+
+func (d *chromiumPage) screenshot(ctx context.Context) ([]byte, error) {
+	return run(ctx, d.tab, chromedp.CaptureScreenshot())
+}
+
+func (d *chromiumPage) close() error {
+	d.cancel()
+	return nil
+}
+

@@ -1,0 +1,255 @@
+package engine
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/civic-consent/consent/web/e2e/netrec"
+)
+
+// Debian's WebKitGTK WebDriver and the browser it drives.
+const (
+	webkitDriverPath = "/usr/bin/WebKitWebDriver"
+	miniBrowserPath  = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser"
+)
+
+// webkitBrowser holds the X display WebKit draws on. WebKitWebDriver
+// serves one session at a time, so each page gets its own driver and its
+// own MiniBrowser process: pages are isolated and may run side by side.
+type webkitBrowser struct {
+	proxy   string // host:port
+	xvfb    *process
+	display string
+
+	mu     sync.Mutex
+	closed bool
+}
+
+func launchWebKit(proxy *netrec.Proxy) (Browser, error) {
+	for _, p := range []string{webkitDriverPath, miniBrowserPath, xvfbPath} {
+		if _, err := os.Stat(p); err != nil {
+			return nil, fmt.Errorf("engine webkit: launch: %w", err)
+		}
+	}
+	b := &webkitBrowser{proxy: proxy.Addr(), display: os.Getenv("DISPLAY")}
+	ctx, cancel := context.WithTimeout(context.Background(), launchTimeout)
+	defer cancel()
+	if b.display == "" {
+		var err error
+		if b.xvfb, b.display, err = startXvfb(ctx); err != nil {
+			return nil, fmt.Errorf("engine webkit: launch: %w", err)
+		}
+	}
+	// Open and close one session, so that a browser that cannot start
+	// fails here rather than in the first test.
+	d, err := b.newSession(ctx, PageOptions{})
+	if err == nil {
+		err = d.close()
+	}
+	if err != nil {
+		b.Close()
+		return nil, fmt.Errorf("engine webkit: launch: %w", err)
+	}
+	return b, nil
+}
+
+func (b *webkitBrowser) Name() string { return WebKit }
+
+func (b *webkitBrowser) NewPage(ctx context.Context, opts PageOptions) (Page, error) {
+	if opts.GPC {
+		// WebKit has no Global Privacy Control, and WebDriver classic has no
+		// way to run a script before the page's own.
+		return nil, fmt.Errorf("engine webkit: new page: GPC: %w", ErrUnsupported)
+	}
+	b.mu.Lock()
+	closed := b.closed
+	b.mu.Unlock()
+	if closed {
+		return nil, fmt.Errorf("engine webkit: new page: %w", errClosed)
+	}
+	octx, cancel := context.WithTimeout(ctx, launchTimeout)
+	defer cancel()
+	d, err := b.newSession(octx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("engine webkit: new page: %w", err)
+	}
+	return newPage(ctx, WebKit, d), nil
+}
+
+// newSession starts a driver and a session in a fresh MiniBrowser.
+func (b *webkitBrowser) newSession(ctx context.Context, opts PageOptions) (_ *webkitPage, err error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(webkitDriverPath, "--port="+strconv.Itoa(port))
+	cmd.Env = append(os.Environ(), "DISPLAY="+b.display)
+	proc, err := startProcess("WebKitWebDriver", cmd, nil)
+	if err != nil {
+		return nil, err
+	}
+	d := &webkitPage{proc: proc, wd: &wdClient{base: "http://127.0.0.1:" + strconv.Itoa(port), http: &http.Client{}}}
+	defer func() {
+		if err != nil {
+			d.close()
+		}
+	}()
+	if err := waitPort(ctx, proc, "127.0.0.1:"+strconv.Itoa(port)); err != nil {
+		return nil, err
+	}
+	caps := map[string]any{"capabilities": map[string]any{"alwaysMatch": map[string]any{
+		// The proxy's certificates are minted by a CA WebKit does not know.
+		"acceptInsecureCerts": true,
+		"timeouts":            map[string]int{"script": int(opTimeout / time.Millisecond), "pageLoad": int(opTimeout / time.Millisecond), "implicit": 0},
+		"webkitgtk:browserOptions": map[string]any{
+			"binary": miniBrowserPath,
+			// The proxy goes on MiniBrowser's command line: the WebDriver
+			// "proxy" capability sends HTTPS to sslProxy as a TLS proxy,
+			// which never gets the CONNECT. Loopback stays direct.
+			"args": []string{"--automation", "--proxy=http://" + b.proxy,
+				"--ignore-host=127.0.0.1", "--ignore-host=localhost", "--ignore-host=::1"},
+		},
+	}}}
+	var sess struct {
+		SessionID string `json:"sessionId"`
+	}
+	if err := d.wd.do(ctx, http.MethodPost, "/session", caps, &sess); err != nil {
+		return nil, fmt.Errorf("%w; driver output:\n%s", err, proc.out.tail())
+	}
+	d.session = "/session/" + sess.SessionID
+	w, h := viewport(opts)
+	if err := d.setViewport(ctx, w, h); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func (b *webkitBrowser) Close() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return nil
+	}
+	b.closed = true
+	if b.xvfb != nil {
+		if err := b.xvfb.stop(); err != nil {
+			return fmt.Errorf("engine webkit: close: %w", err)
+		}
+	}
+	return nil
+}
+
+// webkitPage is one WebDriver session, with its own driver process.
+type webkitPage struct {
+	proc    *process
+	wd      *wdClient
+	session string // "/session/<id>", empty until created
+}
+
+// setViewport sizes the window so that the viewport (the window less
+// MiniBrowser's own bars) is w×h, measuring the difference once.
+func (d *webkitPage) setViewport(ctx context.Context, w, h int) error {
+	rect := map[string]int{"width": w, "height": h}
+	for range 2 {
+		if err := d.wd.do(ctx, http.MethodPost, d.session+"/window/rect", rect, nil); err != nil {
+			return err
+		}
+		var inner []int
+		if err := d.wd.do(ctx, http.MethodPost, d.session+"/execute/sync", map[string]any{
+			"script": "return [innerWidth, innerHeight]", "args": []any{},
+		}, &inner); err != nil {
+			return err
+		}
+		if len(inner) != 2 {
+			return fmt.Errorf("viewport: unexpected size %v", inner)
+		}
+		if inner[0] == w && inner[1] == h {
+			return nil
+		}
+		rect["width"] += w - inner[0]
+		rect["height"] += h - inner[1]
+	}
+	return fmt.Errorf("viewport: cannot get %d×%d", w, h)
+}
+
+func (d *webkitPage) navigate(ctx context.Context, url string) error {
+	return d.wd.do(ctx, http.MethodPost, d.session+"/url", map[string]string{"url": url}, nil)
+}
+
+func (d *webkitPage) evaluate(ctx context.Context, expr string) (string, error) {
+	var s string
+	err := d.wd.do(ctx, http.MethodPost, d.session+"/execute/async", map[string]any{
+		"script": "const done = arguments[arguments.length - 1];\n(" + expr + ").then(done);",
+		"args":   []any{},
+	}, &s)
+	return s, err
+}
+
+// perform runs one input source's actions, then releases all input.
+func (d *webkitPage) perform(ctx context.Context, source map[string]any) error {
+	err := d.wd.do(ctx, http.MethodPost, d.session+"/actions", map[string]any{"actions": []any{source}}, nil)
+	return errors.Join(err, d.wd.do(ctx, http.MethodDelete, d.session+"/actions", nil, nil))
+}
+
+func (d *webkitPage) click(ctx context.Context, x, y float64) error {
+	return d.perform(ctx, pointerClick(x, y))
+}
+
+func (d *webkitPage) press(ctx context.Context, k key) error {
+	return d.perform(ctx, keyPress(k))
+}
+
+func (d *webkitPage) cookies(ctx context.Context) ([]Cookie, error) {
+	var res []struct {
+		Name     string   `json:"name"`
+		Value    string   `json:"value"`
+		Domain   string   `json:"domain"`
+		Path     string   `json:"path"`
+		Secure   bool     `json:"secure"`
+		HTTPOnly bool     `json:"httpOnly"`
+		Expiry   *float64 `json:"expiry"`
+		SameSite string   `json:"sameSite"`
+	}
+	if err := d.wd.do(ctx, http.MethodGet, d.session+"/cookie", nil, &res); err != nil {
+		return nil, err
+	}
+	out := make([]Cookie, 0, len(res))
+	for _, c := range res {
+		var exp time.Time
+		if c.Expiry != nil {
+			exp = unixTime(*c.Expiry)
+		}
+		out = append(out, Cookie{
+			Name: c.Name, Value: c.Value, Domain: trimDot(c.Domain), Path: c.Path,
+			Expires: exp, Secure: c.Secure, HTTPOnly: c.HTTPOnly, SameSite: normSameSite(c.SameSite),
+		})
+	}
+	return out, nil
+}
+
+func (d *webkitPage) screenshot(ctx context.Context) ([]byte, error) {
+	var s string
+	if err := d.wd.do(ctx, http.MethodGet, d.session+"/screenshot", nil, &s); err != nil {
+		return nil, err
+	}
+	return base64.StdEncoding.DecodeString(s)
+}
+
+// close ends the session (and its MiniBrowser), then the driver.
+func (d *webkitPage) close() error {
+	var err error
+	if d.session != "" {
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		err = d.wd.do(ctx, http.MethodDelete, d.session, nil, nil)
+		cancel()
+	}
+	return errors.Join(err, d.proc.stop())
+}

@@ -1,0 +1,67 @@
+// Package site is the preview server's handler: the consent bundle under
+// /consent/ and a small French demo host site (home, contact form with
+// reCAPTCHA, the cookie policy page generated from the catalogue, and a
+// deliberately hostile page) that loads the widget the way a real host does.
+package site
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+
+	consent "github.com/civic-consent/consent"
+)
+
+// Config says what the site serves.
+type Config struct {
+	// BundleDir is the build output (web/dist) served at /consent/. It must
+	// be an existing directory; its files are read on each request, so a
+	// rebuild shows without a restart.
+	BundleDir string
+	// Catalogue feeds the cookie policy page; nil means consent.Seed(). It
+	// must pass Validate.
+	Catalogue *consent.Catalogue
+}
+
+// New returns the site's handler: every route, with the security headers
+// on every response.
+func New(cfg Config) (http.Handler, error) {
+	if cfg.BundleDir == "" {
+		return nil, fmt.Errorf("site: no bundle directory given")
+	}
+	info, err := os.Stat(cfg.BundleDir)
+	if err != nil {
+		return nil, fmt.Errorf("site: bundle directory: %w", err)
+	}
+	if !info.IsDir() {
+		return nil, fmt.Errorf("site: bundle directory %s is not a directory", cfg.BundleDir)
+	}
+	if cfg.Catalogue == nil {
+		cfg.Catalogue = consent.Seed()
+	}
+	// The policy page must list exactly what the widget decides on (R18).
+	if err := cfg.Catalogue.Validate(); err != nil {
+		return nil, fmt.Errorf("site: catalogue: %w", err)
+	}
+	pages, err := newPages(cfg.Catalogue)
+	if err != nil {
+		return nil, err
+	}
+	assets, err := newAssets()
+	if err != nil {
+		return nil, err
+	}
+
+	mux := http.NewServeMux()
+	mux.Handle("GET /consent/", &bundle{dir: cfg.BundleDir})
+	for route, a := range assets {
+		mux.Handle("GET "+route, a)
+	}
+	mux.HandleFunc("GET /{$}", pages.home)
+	mux.HandleFunc("GET /contact", pages.contact)
+	mux.HandleFunc("POST /contact", pages.contactPost)
+	mux.HandleFunc("GET /charte-cookies", pages.policy)
+	mux.HandleFunc("GET /demo/hostile", pages.hostile)
+	mux.HandleFunc("/", pages.notFound)
+	return secure(mux), nil
+}

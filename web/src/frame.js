@@ -1,0 +1,121 @@
+/* Boot script of the widget's frame (the srcdoc iframe consent.js creates).
+ * It places the frame in the host page for each view, keeps the clicks made
+ * on the prerendered first layer until the wasm runs, and starts the wasm.
+ * Everything the widget decides is in Go; this is only glue.
+ */
+(function () {
+  'use strict';
+  var el = window.frameElement;
+  var wasmURL = document.getElementById('cc-wasm-url').textContent;
+  var queue = [];
+  var mode = 'pending';
+
+  // go-app expects these globals from its own app.js, which is not used.
+  window.goappGetenv = function () { return undefined; };
+  window.goappNav = function () {};
+  window.goappOnUpdate = function () {};
+  window.goappOnAppInstallChange = function () {};
+
+  // go-app's engine reads every localStorage key of the origin and deletes
+  // those it takes for its own expired states. This frame shares the host's
+  // origin, so go-app gets a private in-memory storage instead.
+  function memoryStorage() {
+    var items = new Map();
+    return {
+      get length() { return items.size; },
+      key: function (i) { return Array.from(items.keys())[i] || null; },
+      getItem: function (k) { return items.has(String(k)) ? items.get(String(k)) : null; },
+      setItem: function (k, v) { items.set(String(k), String(v)); },
+      removeItem: function (k) { items.delete(String(k)); },
+      clear: function () { items.clear(); }
+    };
+  }
+  Object.defineProperty(window, 'localStorage', { value: memoryStorage() });
+  Object.defineProperty(window, 'sessionStorage', { value: memoryStorage() });
+
+  function set(name, value) { el.style.setProperty(name, value, 'important'); }
+
+  // place sizes the frame to what it shows: a bar at the bottom for the
+  // first layer, the whole viewport for the modal preferences, a small box
+  // for the persistent button.
+  function place() {
+    var root = document.body.firstElementChild;
+    set('visibility', mode === 'pending' ? 'hidden' : 'visible');
+    set('display', mode === 'off' ? 'none' : 'block');
+    set('z-index', '2147483647');
+    set('inset', 'auto');
+    set('margin', '0');
+    set('max-width', '100%');
+    set('max-height', '100%');
+    set('background', 'transparent');
+    set('color-scheme', 'normal');
+    el.setAttribute('data-mode', mode);
+    // The width is set first: the content's height depends on it.
+    if (mode === 'modal') {
+      set('left', '0'); set('top', '0'); set('width', '100%'); set('height', '100%');
+    } else if (mode === 'banner') {
+      set('left', '0'); set('bottom', '0'); set('width', '100%');
+      set('height', Math.ceil(root ? root.getBoundingClientRect().height : 0) + 'px');
+    } else if (mode === 'button') {
+      set('left', '0'); set('bottom', '0'); set('width', '100%');
+      var fab = document.querySelector('.cc-fab');
+      var r = fab ? fab.getBoundingClientRect() : { right: 0, height: 0 };
+      set('width', Math.ceil(r.right + 8) + 'px'); set('height', Math.ceil(r.height + 16) + 'px');
+    } else {
+      set('width', '0'); set('height', '0');
+    }
+  }
+
+  function setMode(m) {
+    mode = m;
+    document.documentElement.setAttribute('data-mode', m);
+    place();
+  }
+
+  function fail(message) {
+    console.error('consent: ' + message + '; the widget is off and optional services stay off.');
+    setMode('off');
+  }
+
+  // A click on the prerendered first layer before the wasm runs is kept and
+  // replayed by the wasm; the banner goes away at once.
+  document.addEventListener('click', function (e) {
+    if (window.civicFrame.live) return;
+    var b = e.target.closest && e.target.closest('[data-action]');
+    if (!b) return;
+    e.preventDefault();
+    var action = b.getAttribute('data-action');
+    queue.push(action);
+    if (action === 'accept' || action === 'refuse') setMode('pending');
+  }, true);
+
+  window.civicFrame = {
+    live: false,
+    opener: null,
+    setMode: setMode,
+    takeQueue: function () { var q = queue; queue = []; return q; },
+    // Replaced by the wasm once it runs.
+    open: function () { queue.push('open'); },
+    allowed: function () { return false; }
+  };
+
+  new ResizeObserver(place).observe(document.body);
+  window.addEventListener('resize', place);
+  setMode(document.documentElement.getAttribute('data-ask') === 'true' ? 'banner' : 'pending');
+
+  if (typeof Go !== 'function') {
+    fail('wasm_exec.js did not load (' + document.querySelector('script[src*="wasm_exec"]').src + ')');
+    return;
+  }
+  var go = new Go();
+  fetch(wasmURL)
+    .then(function (r) {
+      if (!r.ok) throw new Error('HTTP ' + r.status);
+      return WebAssembly.instantiateStreaming(r, go.importObject);
+    })
+    .then(function (result) { return go.run(result.instance); }, function (err) {
+      throw new Error('the widget could not load ' + wasmURL + ' (' + err.message + ')');
+    })
+    .then(function () { if (mode !== 'off') fail('the widget stopped'); })
+    .catch(function (err) { fail(err.message); });
+})();
