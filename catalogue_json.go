@@ -29,6 +29,7 @@ type FieldError struct {
 	Msg  string
 }
 
+// Error returns "path: message".
 func (e *FieldError) Error() string {
 	if e.Path == "" {
 		return "catalogue: " + e.Msg

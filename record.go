@@ -150,6 +150,7 @@ type RecordError struct {
 	Detail string
 }
 
+// Error says which check the value failed and how.
 func (e *RecordError) Error() string {
 	return fmt.Sprintf("%s: %s: %s", RecordCookieName, e.Reason, e.Detail)
 }
@@ -172,14 +173,6 @@ const MaxClockSkew = 5 * time.Minute
 // record is current from its time until its time plus c.MaxAge(), and may
 // be up to MaxClockSkew ahead of now.
 func DecodeRecord(value string, c *Catalogue, now time.Time) (Record, error) {
-	r, err := decodeRecord(value, c, now)
-	if err != nil {
-		return Record{}, err
-	}
-	return r, nil
-}
-
-func decodeRecord(value string, c *Catalogue, now time.Time) (Record, error) {
 	switch {
 	case value == "":
 		return Record{}, recordErr(ReasonEmpty, "no value")
@@ -236,12 +229,17 @@ func decodeRecord(value string, c *Catalogue, now time.Time) (Record, error) {
 	}); err != nil {
 		return Record{}, err
 	}
-	if r.Services, err = parseBits(fields[5], "service", func(id string) bool {
-		return slices.ContainsFunc(c.optionalServices(), func(s Service) bool { return s.ID == id })
-	}); err != nil {
+	optional := make(map[string]bool)
+	for _, s := range c.optionalServices() {
+		optional[s.ID] = true
+	}
+	if r.Services, err = parseBits(fields[5], "service", func(id string) bool { return optional[id] }); err != nil {
 		return Record{}, err
 	}
-	return r, r.check(c)
+	if err := r.check(c); err != nil {
+		return Record{}, err
+	}
+	return r, nil
 }
 
 // isRecordChar reports whether b may appear in an encoded record.

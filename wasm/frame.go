@@ -35,7 +35,7 @@ func (f *frame) Text(id string) (string, error) {
 	if err != nil || el.IsNull() {
 		return "", fmt.Errorf("no #%s in the widget's frame", id)
 	}
-	v, err := el.Get("textContent")
+	v, err := prop(el, "textContent")
 	if err != nil {
 		return "", err
 	}
@@ -48,7 +48,7 @@ func (f *frame) Lang() string {
 	if err != nil {
 		return ""
 	}
-	v, err := root.Get("lang")
+	v, err := prop(root, "lang")
 	if err != nil {
 		return ""
 	}
@@ -111,11 +111,11 @@ func (f *frame) Focus(selector string) error {
 // FocusIfIdle moves focus into the frame unless the visitor already put it
 // somewhere in the page.
 func (f *frame) FocusIfIdle(selector string) error {
-	active, err := f.host.document.Get("activeElement")
+	active, err := prop(f.host.document, "activeElement")
 	if err != nil {
 		return err
 	}
-	body, err := f.host.document.Get("body")
+	body, err := prop(f.host.document, "body")
 	if err != nil {
 		return err
 	}
@@ -128,15 +128,15 @@ func (f *frame) FocusIfIdle(selector string) error {
 // RestoreFocus returns focus to the page control that opened the
 // preferences, or to fallback in the frame when they were opened from it.
 func (f *frame) RestoreFocus(fallback string) error {
-	opener, err := f.boot.Get("opener")
+	opener, err := prop(f.boot, "opener")
 	if err != nil {
 		return err
 	}
 	if ok, _ := opener.Truthy(); ok {
-		if err := f.boot.Set("opener", nil); err != nil {
+		if err := setProp(f.boot, "opener", nil); err != nil {
 			return err
 		}
-		if connected, _ := opener.Get("isConnected"); truthy(connected) {
+		if connected, _ := prop(opener, "isConnected"); truthy(connected) {
 			_, err := opener.Call("focus")
 			return err
 		}

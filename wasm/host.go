@@ -77,7 +77,7 @@ func (h *host) Show(from, to app.View) {
 	if from == app.ViewPending {
 		// go-app routes every link of its document through its own router;
 		// the widget has one view and its links are ordinary links.
-		_ = safejs.Global().Set("onclick", nil)
+		_ = setProp(safejs.Global(), "onclick", nil)
 	}
 	if err := h.frame.SetMode(to.String()); err != nil {
 		consoleError("placing the widget: %v", err)

@@ -112,5 +112,5 @@ func bind(f *frame, widget *app.Widget, h *host) error {
 	}); err != nil {
 		return err
 	}
-	return f.boot.Set("live", true)
+	return setProp(f.boot, "live", true)
 }

@@ -32,9 +32,35 @@ func hostPage() (*page, error) {
 	return &page{window: parent, document: doc}, nil
 }
 
+// reflect is JavaScript's Reflect. Properties are read and written through
+// its functions: syscall/js turns an exception thrown by a call into an error
+// that safejs returns, but one thrown by a plain property access (a getter
+// such as document.cookie in a sandboxed frame) would crash the wasm.
+var reflect = func() safejs.Value {
+	r, _ := safejs.Global().Get("Reflect")
+	return r
+}()
+
+// prop reads a property; a throwing getter is an error.
+func prop(v safejs.Value, name string) (safejs.Value, error) {
+	if v.IsUndefined() || v.IsNull() {
+		return v, fmt.Errorf("reading %s of %s", name, v.Type())
+	}
+	return reflect.Call("get", v, name)
+}
+
+// setProp writes a property; a throwing setter is an error.
+func setProp(v safejs.Value, name string, x any) error {
+	if v.IsUndefined() || v.IsNull() {
+		return fmt.Errorf("writing %s of %s", name, v.Type())
+	}
+	_, err := reflect.Call("set", v, name, x)
+	return err
+}
+
 // get reads a property and fails on undefined or null.
 func get(v safejs.Value, name string) (safejs.Value, error) {
-	p, err := v.Get(name)
+	p, err := prop(v, name)
 	if err != nil {
 		return safejs.Undefined(), err
 	}
@@ -46,7 +72,7 @@ func get(v safejs.Value, name string) (safejs.Value, error) {
 
 // Cookie returns document.cookie.
 func (p *page) Cookie() (string, error) {
-	v, err := p.document.Get("cookie")
+	v, err := prop(p.document, "cookie")
 	if err != nil {
 		return "", fmt.Errorf("reading document.cookie: %w", err)
 	}
@@ -55,7 +81,7 @@ func (p *page) Cookie() (string, error) {
 
 // SetCookie assigns one Set-Cookie style string to document.cookie.
 func (p *page) SetCookie(s string) error {
-	if err := p.document.Set("cookie", s); err != nil {
+	if err := setProp(p.document, "cookie", s); err != nil {
 		return fmt.Errorf("writing document.cookie: %w", err)
 	}
 	return nil
@@ -83,7 +109,7 @@ func (p *page) GPC() bool {
 	if err != nil {
 		return false
 	}
-	v, err := nav.Get("globalPrivacyControl")
+	v, err := prop(nav, "globalPrivacyControl")
 	if err != nil || v.Type() != safejs.TypeBoolean {
 		return false
 	}
@@ -125,7 +151,7 @@ func (p *page) Element(tag string, attrs map[string]string, text string) (safejs
 		}
 	}
 	if text != "" {
-		if err := el.Set("textContent", text); err != nil {
+		if err := setProp(el, "textContent", text); err != nil {
 			return el, err
 		}
 	}
@@ -163,7 +189,7 @@ func (p *page) ClearStorage(prefixes []string) error {
 			errs = append(errs, fmt.Errorf("reading %s: %w", name, err))
 			continue
 		}
-		n, err := store.Get("length")
+		n, err := prop(store, "length")
 		if err != nil {
 			errs = append(errs, err)
 			continue

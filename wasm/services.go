@@ -82,7 +82,7 @@ func (s *services) start(svc consent.Service) error {
 	if err != nil {
 		return err
 	}
-	if err := script.Set("async", true); err != nil {
+	if err := setProp(script, "async", true); err != nil {
 		return err
 	}
 	parent, err := get(s.page.document, svc.Loader.Placement)

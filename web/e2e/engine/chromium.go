@@ -232,4 +232,3 @@ func (d *chromiumPage) close() error {
 	d.cancel()
 	return nil
 }
-

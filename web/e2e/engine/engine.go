@@ -34,6 +34,9 @@ const EnvEngines = "E2E_ENGINES"
 // ErrUnsupported reports a page option that an engine cannot honour.
 var ErrUnsupported = errors.New("not supported by this engine")
 
+// errClosed reports an operation on a closed browser.
+var errClosed = errors.New("browser is closed")
+
 // Timeouts. They only bound waiting for a browser that hangs; no test result
 // depends on them. The machine is small, so they are generous.
 const (
@@ -41,7 +44,8 @@ const (
 	opTimeout     = time.Minute
 )
 
-// Browser is one running browser process of an engine.
+// Browser is one running browser of an engine. Its methods are safe for
+// concurrent use.
 type Browser interface {
 	// Name returns the engine name: "chromium", "firefox" or "webkit".
 	Name() string
@@ -64,7 +68,8 @@ type PageOptions struct {
 	GPC bool
 }
 
-// Page is one browser tab (top-level browsing context).
+// Page is one browser tab (top-level browsing context). Use a page from one
+// goroutine at a time.
 //
 // A selector given to Click is a CSS selector, or a chain that reaches into
 // same-origin frames: "iframe#consent >>> button.accept" selects the first

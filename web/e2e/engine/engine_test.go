@@ -88,6 +88,22 @@ func TestEngines(t *testing.T) {
 			t.Run("page", func(t *testing.T) { testPage(t, b, srv.URL, proxy, hits) })
 			t.Run("fresh state", func(t *testing.T) { testFreshState(t, b, srv.URL) })
 			t.Run("gpc", func(t *testing.T) { testGPC(t, b, srv.URL) })
+
+			// While all that ran, only the pages' reCAPTCHA loader left the
+			// machine: the browser's own background services stayed off.
+			third, err := proxy.ThirdParty(srv.URL)
+			require.NoError(t, err)
+			for _, r := range third {
+				assert.Contains(t, []string{"www.google.com", "www.google.com:443"}, r.Host, "%s", r)
+			}
+
+			// Closing the browser ends the pages left open.
+			left := newPage(t, b, engine.PageOptions{})
+			require.NoError(t, left.Navigate(srv.URL+"/empty"))
+			require.NoError(t, b.Close())
+			assert.Error(t, left.Eval("1", nil))
+			_, err = b.NewPage(context.Background(), engine.PageOptions{})
+			assert.Error(t, err)
 		})
 	}
 }
@@ -208,6 +224,12 @@ func testEval(t *testing.T, p engine.Page) {
 	var s string
 	require.NoError(t, p.Eval("'x' // a trailing comment", &s))
 	assert.Equal(t, "x", s)
+
+	require.NoError(t, p.Eval("setTimeout(() => { window.later = true }, 100)", nil))
+	require.NoError(t, engine.WaitFor(p, "window.later === true", time.Minute))
+	err = engine.WaitFor(p, "document.querySelector('#never').id === 'x'", 200*time.Millisecond)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "TypeError")
 }
 
 // testFreshState checks that a new page sees nothing of the previous one.

@@ -107,8 +107,7 @@ func startFirefox(proxy *netrec.Proxy) (_ *firefoxBrowser, err error) {
 	b.bidi = newBidiConn(ws)
 	caps := map[string]any{"capabilities": map[string]any{"alwaysMatch": map[string]any{
 		// The proxy's certificates are minted by a CA Firefox does not know.
-		"acceptInsecureCerts":     true,
-		"unhandledPromptBehavior": map[string]any{"default": "ignore"},
+		"acceptInsecureCerts": true,
 	}}}
 	if err := b.bidi.call(ctx, "session.new", caps, nil); err != nil {
 		return nil, err
@@ -312,8 +311,14 @@ func (d *firefoxPage) screenshot(ctx context.Context) ([]byte, error) {
 }
 
 // close removes the user context, which closes its tab and drops its
-// cookies and storage.
+// cookies and storage. After the browser has closed there is nothing left
+// to remove.
 func (d *firefoxPage) close() error {
+	select {
+	case <-d.bidi.done:
+		return nil
+	default:
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
 	defer cancel()
 	var errs []error

@@ -10,7 +10,6 @@ import (
 // key is a key to press, by its W3C WebDriver key value and its chromedp
 // (kb) encoding.
 type key struct {
-	name  string
 	w3c   string // WebDriver key value, e.g. "\uE004" for Tab
 	cdp   string // kb encoding, e.g. kb.Tab
 	shift bool
@@ -44,6 +43,6 @@ func parseKey(s string) (key, error) {
 	if !ok {
 		return key{}, fmt.Errorf("unknown key %q", s)
 	}
-	k.name, k.shift = s, shift
+	k.shift = shift
 	return k, nil
 }

@@ -82,7 +82,7 @@ const v = await (
 );
 const s = JSON.stringify(v);
 return s === undefined ? "null" : s;
-})().then(s => "ok:" + s, e => "err:" + (e instanceof Error ? e.name + ": " + e.message : String(e)))`
+})().then(s => "` + evalPrefixOK + `" + s, e => "` + evalPrefixErr + `" + (e instanceof Error ? e.name + ": " + e.message : String(e)))`
 }
 
 func (p *page) Eval(js string, out any) error {

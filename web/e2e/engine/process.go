@@ -3,7 +3,6 @@ package engine
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"os/exec"
@@ -132,6 +131,3 @@ func waitPort(ctx context.Context, p *process, addr string) error {
 		}
 	}
 }
-
-// errClosed reports an operation on a closed browser.
-var errClosed = errors.New("browser is closed")

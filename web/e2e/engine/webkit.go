@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -31,6 +32,7 @@ type webkitBrowser struct {
 
 	mu     sync.Mutex
 	closed bool
+	pages  map[*webkitPage]bool // open, closed by Close if left open
 }
 
 func launchWebKit(proxy *netrec.Proxy) (Browser, error) {
@@ -39,7 +41,7 @@ func launchWebKit(proxy *netrec.Proxy) (Browser, error) {
 			return nil, fmt.Errorf("engine webkit: launch: %w", err)
 		}
 	}
-	b := &webkitBrowser{proxy: proxy.Addr(), display: os.Getenv("DISPLAY")}
+	b := &webkitBrowser{proxy: proxy.Addr(), display: os.Getenv("DISPLAY"), pages: map[*webkitPage]bool{}}
 	ctx, cancel := context.WithTimeout(context.Background(), launchTimeout)
 	defer cancel()
 	if b.display == "" {
@@ -80,6 +82,18 @@ func (b *webkitBrowser) NewPage(ctx context.Context, opts PageOptions) (Page, er
 	d, err := b.newSession(octx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("engine webkit: new page: %w", err)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		d.close()
+		return nil, fmt.Errorf("engine webkit: new page: %w", errClosed)
+	}
+	b.pages[d] = true
+	d.onClose = func() {
+		b.mu.Lock()
+		delete(b.pages, d)
+		b.mu.Unlock()
 	}
 	return newPage(ctx, WebKit, d), nil
 }
@@ -134,15 +148,26 @@ func (b *webkitBrowser) newSession(ctx context.Context, opts PageOptions) (_ *we
 
 func (b *webkitBrowser) Close() error {
 	b.mu.Lock()
-	defer b.mu.Unlock()
 	if b.closed {
+		b.mu.Unlock()
 		return nil
 	}
 	b.closed = true
+	var open []*webkitPage
+	for d := range b.pages {
+		open = append(open, d)
+	}
+	b.mu.Unlock()
+
+	var errs []error
+	for _, d := range open {
+		errs = append(errs, d.close())
+	}
 	if b.xvfb != nil {
-		if err := b.xvfb.stop(); err != nil {
-			return fmt.Errorf("engine webkit: close: %w", err)
-		}
+		errs = append(errs, b.xvfb.stop())
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("engine webkit: close: %w", err)
 	}
 	return nil
 }
@@ -152,16 +177,23 @@ type webkitPage struct {
 	proc    *process
 	wd      *wdClient
 	session string // "/session/<id>", empty until created
+	onClose func() // tells the browser, if set
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // setViewport sizes the window so that the viewport (the window less
-// MiniBrowser's own bars) is w×h, measuring the difference once.
+// MiniBrowser's own bars) is w×h. The window manager applies a new size a
+// little later, so the size is read until it holds still before the window
+// is grown or shrunk by the difference.
 func (d *webkitPage) setViewport(ctx context.Context, w, h int) error {
 	rect := map[string]int{"width": w, "height": h}
-	for range 2 {
-		if err := d.wd.do(ctx, http.MethodPost, d.session+"/window/rect", rect, nil); err != nil {
-			return err
-		}
+	if err := d.wd.do(ctx, http.MethodPost, d.session+"/window/rect", rect, nil); err != nil {
+		return err
+	}
+	var last []int
+	for range 100 {
 		var inner []int
 		if err := d.wd.do(ctx, http.MethodPost, d.session+"/execute/sync", map[string]any{
 			"script": "return [innerWidth, innerHeight]", "args": []any{},
@@ -174,10 +206,22 @@ func (d *webkitPage) setViewport(ctx context.Context, w, h int) error {
 		if inner[0] == w && inner[1] == h {
 			return nil
 		}
-		rect["width"] += w - inner[0]
-		rect["height"] += h - inner[1]
+		if slices.Equal(inner, last) {
+			rect["width"] += w - inner[0]
+			rect["height"] += h - inner[1]
+			if err := d.wd.do(ctx, http.MethodPost, d.session+"/window/rect", rect, nil); err != nil {
+				return err
+			}
+			inner = nil
+		}
+		last = inner
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("viewport: %w", ctx.Err())
+		case <-time.After(100 * time.Millisecond):
+		}
 	}
-	return fmt.Errorf("viewport: cannot get %d×%d", w, h)
+	return fmt.Errorf("viewport: cannot get %d×%d (window %d×%d)", w, h, rect["width"], rect["height"])
 }
 
 func (d *webkitPage) navigate(ctx context.Context, url string) error {
@@ -243,13 +287,20 @@ func (d *webkitPage) screenshot(ctx context.Context) ([]byte, error) {
 	return base64.StdEncoding.DecodeString(s)
 }
 
-// close ends the session (and its MiniBrowser), then the driver.
+// close ends the session (and its MiniBrowser), then the driver. It may
+// be called by the page and by the browser; only the first call acts.
 func (d *webkitPage) close() error {
-	var err error
-	if d.session != "" {
-		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
-		err = d.wd.do(ctx, http.MethodDelete, d.session, nil, nil)
-		cancel()
-	}
-	return errors.Join(err, d.proc.stop())
+	d.closeOnce.Do(func() {
+		var err error
+		if d.session != "" {
+			ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+			err = d.wd.do(ctx, http.MethodDelete, d.session, nil, nil)
+			cancel()
+		}
+		d.closeErr = errors.Join(err, d.proc.stop())
+		if d.onClose != nil {
+			d.onClose()
+		}
+	})
+	return d.closeErr
 }
