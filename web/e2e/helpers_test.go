@@ -1,0 +1,149 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	consent "github.com/civic-consent/consent"
+	"github.com/civic-consent/consent/web/e2e/engine"
+	"github.com/stretchr/testify/require"
+)
+
+// frame prefixes a selector so that it reaches into the widget's frame.
+func frame(selector string) string { return "civic-consent iframe " + engine.FrameSep + " " + selector }
+
+// wait bounds how long a scenario waits for the page to reach a state. It
+// only stops a hung browser; nothing is measured with it.
+const wait = 60 * time.Second
+
+// tab is one page of one engine in a scenario.
+type tab struct {
+	t *testing.T
+	engine.Page
+}
+
+// open starts a fresh page (no cookies, no storage) and loads path on the
+// preview site.
+func open(t *testing.T, b engine.Browser, path string, opts engine.PageOptions) *tab {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	t.Cleanup(cancel)
+	p, err := b.NewPage(ctx, opts)
+	require.NoError(t, err, "starting a page in %s", b.Name())
+	t.Cleanup(func() { _ = p.Close() })
+	tb := &tab{t: t, Page: p}
+	tb.load(path)
+	return tb
+}
+
+// load navigates and waits until the widget has decided (its wasm runs).
+func (tb *tab) load(path string) {
+	tb.t.Helper()
+	require.NoError(tb.t, tb.Navigate(siteURL+path))
+	tb.waitFor(`(() => { const f = document.querySelector('civic-consent iframe'); return !!(f && f.contentWindow && f.contentWindow.civicFrame && f.contentWindow.civicFrame.live); })()`)
+}
+
+// waitFor waits until a JavaScript expression is true.
+func (tb *tab) waitFor(js string) {
+	tb.t.Helper()
+	require.NoError(tb.t, engine.WaitFor(tb.Page, js, wait), "waiting for %s", js)
+}
+
+// eval evaluates JavaScript in the top document.
+func (tb *tab) eval(js string, out any) {
+	tb.t.Helper()
+	require.NoError(tb.t, tb.Eval(js, out), "evaluating %s", js)
+}
+
+func (tb *tab) str(js string) string {
+	var s string
+	tb.eval(js, &s)
+	return s
+}
+
+func (tb *tab) num(js string) int {
+	var n int
+	tb.eval(js, &n)
+	return n
+}
+
+func (tb *tab) click(selector string) {
+	tb.t.Helper()
+	require.NoError(tb.t, tb.Click(selector), "clicking %s", selector)
+}
+
+// mode is what the widget shows: pending, banner, modal, button or off.
+func (tb *tab) mode() string {
+	return tb.str(`document.querySelector('civic-consent iframe').getAttribute('data-mode')`)
+}
+
+// waitMode waits until the widget shows a view.
+func (tb *tab) waitMode(mode string) {
+	tb.t.Helper()
+	tb.waitFor(fmt.Sprintf(`document.querySelector('civic-consent iframe').getAttribute('data-mode') === %q`, mode))
+}
+
+// consentCookie returns the stored cookies_preferences, with its attributes.
+func (tb *tab) consentCookie() (engine.Cookie, bool) {
+	tb.t.Helper()
+	cookies, err := tb.Cookies()
+	require.NoError(tb.t, err)
+	for _, c := range cookies {
+		if c.Name == consent.RecordCookieName {
+			return c, true
+		}
+	}
+	return engine.Cookie{}, false
+}
+
+// record decodes the stored choice with the seed catalogue.
+func (tb *tab) record() consent.Record {
+	tb.t.Helper()
+	c, ok := tb.consentCookie()
+	require.True(tb.t, ok, "no %s cookie", consent.RecordCookieName)
+	rec, err := consent.DecodeRecord(c.Value, consent.Seed(), time.Now())
+	require.NoError(tb.t, err)
+	return rec
+}
+
+// thirdParty returns the requests that left for anything but the site.
+func thirdParty(t *testing.T) []string {
+	t.Helper()
+	reqs, err := proxy.ThirdParty(siteURL)
+	require.NoError(t, err)
+	var out []string
+	for _, r := range reqs {
+		out = append(out, r.URL())
+	}
+	return out
+}
+
+// google returns the requests that went to Google, tunnels (CONNECT)
+// included.
+func google(t *testing.T) []string {
+	var out []string
+	for _, u := range thirdParty(t) {
+		if strings.Contains(u, "google") || strings.Contains(u, "gstatic") || strings.Contains(u, "recaptcha") {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// fetched returns the URLs fetched from other origins: the requests inside
+// the tunnels, not the tunnels themselves.
+func fetched(t *testing.T) []string {
+	t.Helper()
+	reqs, err := proxy.ThirdParty(siteURL)
+	require.NoError(t, err)
+	var out []string
+	for _, r := range reqs {
+		if r.Method != "CONNECT" {
+			out = append(out, r.URL())
+		}
+	}
+	return out
+}
