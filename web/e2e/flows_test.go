@@ -45,7 +45,7 @@ func TestAcceptAllLoadsRecaptchaOnce(t *testing.T) {
 		tb := open(t, b, "/contact", engine.PageOptions{})
 		tb.click(frame(`.cc-actions [data-action=accept]`))
 		tb.waitFor(`window.recaptchaRuns === 1`)
-		assert.Equal(t, "button", tb.mode())
+		tb.waitMode("button")
 		assert.Equal(t, 1, tb.num(`document.querySelectorAll('script[src^="https://www.google.com/recaptcha/api.js"]').length`), "appended exactly once")
 		assert.Equal(t, 0, tb.num(`document.querySelectorAll('civic-consent-placeholder').length`))
 		assert.Contains(t, tb.str(`document.querySelector('[data-consent-part=notice]').textContent`), "reCAPTCHA", "R19")
@@ -88,6 +88,7 @@ func TestR14R15R16WithdrawalStopsGoogle(t *testing.T) {
 		tb := open(t, b, "/contact", engine.PageOptions{})
 		tb.click(frame(`.cc-actions [data-action=accept]`))
 		tb.waitFor(`window.recaptchaRuns === 1 && localStorage.getItem('_grecaptcha') !== null`)
+		tb.waitMode("button")
 
 		tb.click(`footer [data-consent-open]`) // R14: the page's own control
 		tb.waitMode("modal")
