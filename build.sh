@@ -4,7 +4,7 @@
 #   ./build.sh [--catalogue FILE] [--out DIR]   build the drop-in bundle (default web/dist)
 #   ./build.sh preview [serve.go flags]         set up a fresh machine, build, serve the demo site
 #   ./build.sh test                             set up a fresh machine, build, run every test
-#   ./build.sh bench                            build, then benchmark against vanilla-cookieconsent
+#   ./build.sh bench [web/bench flags]          build, then benchmark against vanilla-cookieconsent
 #   ./build.sh setup                            install what the tests need (Debian packages, npm, Go modules)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -53,6 +53,8 @@ build() {
   local exec_js tmp
   exec_js="$(go env GOROOT)/lib/wasm/wasm_exec.js"
   [ -f "$exec_js" ] || die "no wasm_exec.js at $exec_js (Go 1.24 or newer is needed)"
+  # A bad catalogue fails at once, with every problem, before the long build.
+  go run ./web/bundle -check ${catalogue:+-catalogue "$catalogue"} || die "the catalogue is not valid; nothing was built"
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' RETURN
   GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o "$tmp/consent.wasm" ./wasm \
@@ -90,6 +92,6 @@ case "${1:-}" in
   setup) setup all ;;
   preview) shift; setup; build; exec go run serve.go "$@" ;;
   test) setup all; build; exec bash web/e2e/run-all.sh ;;
-  bench) setup all; build; exec go run ./web/bench ;;
+  bench) shift; setup all; build; exec go run ./web/bench "$@" ;;
   *) build "$@" ;;
 esac

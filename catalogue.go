@@ -67,7 +67,25 @@ type Site struct {
 	// PolicyIntro is the prose that opens the cookie policy page, one
 	// paragraph per entry.
 	PolicyIntro []Text `json:"policyIntro,omitempty"`
+	// Position is where the first layer shows: PositionBar (the default
+	// when empty), PositionBox or PositionCenter. A page may override it
+	// with data-position on the loader's script tag.
+	Position string `json:"position,omitempty"`
+	// ConsentMode, when true, makes the widget send Google Consent Mode v2
+	// commands: "default" (every type denied) as soon as the loader runs,
+	// then "update" from the categories' ConsentMode on every choice.
+	ConsentMode bool `json:"consentMode,omitempty"`
 }
+
+// Positions of the first layer.
+const (
+	PositionBar    = "bar"
+	PositionBox    = "box"
+	PositionCenter = "center"
+)
+
+// ConsentTypes are the Google Consent Mode v2 types a category may grant.
+var ConsentTypes = []string{"ad_storage", "analytics_storage", "ad_user_data", "ad_personalization"}
 
 // Category is a purpose a visitor consents to, or not, as a whole.
 type Category struct {
@@ -78,6 +96,9 @@ type Category struct {
 	Description Text `json:"description"`
 	// Refusal says what refusing this category means for the visitor (R7).
 	Refusal Text `json:"refusal,omitempty"`
+	// ConsentMode lists the Google Consent Mode types (ConsentTypes) this
+	// category grants when it is allowed; only with Site.ConsentMode.
+	ConsentMode []string `json:"consentMode,omitempty"`
 }
 
 // Service is one provider's use of cookies for one feature of the site

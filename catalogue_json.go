@@ -58,6 +58,11 @@ var (
 //     catalogue's languages: every text has each of them, non-blank, and no
 //     other. Optional texts (refusal of a necessary category, loader notice)
 //     may be absent, but when present they are complete too;
+//   - a service id is never also a category id, so that data-consent and
+//     civicConsent.allowed can take either;
+//   - site.position, when set, is "bar", "box" or "center"; a category's
+//     consentMode lists distinct Google consent types, only in an optional
+//     category and only when site.consentMode is on;
 //   - the consent record of the catalogue fits in a cookie (4096 bytes).
 func (c *Catalogue) Validate() error {
 	v := validator{langs: c.Languages()}
@@ -150,6 +155,11 @@ func (v *validator) site(s Site) {
 	for i, p := range s.PolicyIntro {
 		v.text(fmt.Sprintf("site.policyIntro[%d]", i), p, true)
 	}
+	switch s.Position {
+	case "", PositionBar, PositionBox, PositionCenter:
+	default:
+		v.add("site.position", "%q is not one of %q, %q, %q", s.Position, PositionBar, PositionBox, PositionCenter)
+	}
 }
 
 // categories checks the categories and returns whether each known id is
@@ -169,11 +179,35 @@ func (v *validator) categories(c *Catalogue) map[string]bool {
 		if len(c.ServicesIn(cat.ID)) == 0 {
 			v.add(path, "category %q has no service", cat.ID)
 		}
+		v.consentMode(path+".consentMode", cat, c.Site.ConsentMode)
 	}
 	if !slices.Contains(slices.Collect(maps.Values(necessary)), true) {
 		v.add("categories", "no necessary category: the widget's own cookie %s needs one", RecordCookieName)
 	}
 	return necessary
+}
+
+// consentMode checks the Google consent types a category grants.
+func (v *validator) consentMode(path string, cat Category, on bool) {
+	if len(cat.ConsentMode) == 0 {
+		return
+	}
+	if !on {
+		v.add(path, "site.consentMode is off: set it to true to send Google Consent Mode, or remove this list")
+	}
+	if cat.Necessary {
+		v.add(path, "a necessary category cannot grant Google consent types: they need the visitor's consent")
+	}
+	seen := make(map[string]bool)
+	for i, t := range cat.ConsentMode {
+		switch {
+		case !slices.Contains(ConsentTypes, t):
+			v.add(fmt.Sprintf("%s[%d]", path, i), "%q is not one of %v", t, ConsentTypes)
+		case seen[t]:
+			v.add(fmt.Sprintf("%s[%d]", path, i), "%q is listed twice", t)
+		}
+		seen[t] = true
+	}
 }
 
 // id checks an id's syntax and that no earlier element of list used it.
@@ -195,6 +229,10 @@ func (v *validator) services(c *Catalogue, necessary map[string]bool) {
 	for i, s := range c.Services {
 		path := fmt.Sprintf("services[%d]", i)
 		v.id(path+".id", s.ID, first, "services", i)
+		if _, clash := necessary[s.ID]; clash {
+			// data-consent and civicConsent.allowed take either kind of id.
+			v.add(path+".id", "%q is also a category id: service and category ids must differ", s.ID)
+		}
 		isNecessary, known := necessary[s.Category]
 		if !known {
 			v.add(path+".category", "unknown category %q", s.Category)
@@ -555,8 +593,8 @@ func (c *Catalogue) JSON() ([]byte, error) {
 }
 
 // Revision identifies what a visitor consents to: 12 lowercase hex digits of
-// the SHA-256 of a canonical encoding of the category ids and necessary
-// flags, the service ids, categories and providers, their cookie names and
+// the SHA-256 of a canonical encoding of the category ids, necessary flags
+// and Google consent types, the service ids, categories and providers, their cookie names and
 // third-party flags, and their loaders' URL, parameters and placement. A
 // stored choice is valid only for the revision it answered (R13).
 //
@@ -576,6 +614,10 @@ func (c *Catalogue) Revision() string {
 	cats := slices.SortedFunc(slices.Values(c.Categories), func(a, b Category) int { return cmp.Compare(a.ID, b.ID) })
 	for _, cat := range cats {
 		put("category", cat.ID, strconv.FormatBool(cat.Necessary))
+		// What allowing a category grants Google is part of the consent.
+		for _, t := range slices.Sorted(slices.Values(cat.ConsentMode)) {
+			put("consent-type", t)
+		}
 	}
 	services := slices.SortedFunc(slices.Values(c.Services), func(a, b Service) int { return cmp.Compare(a.ID, b.ID) })
 	for _, s := range services {

@@ -89,30 +89,38 @@ func (w *Widget) Open() {
 // placeholder's "Autoriser" button asks.
 func (w *Widget) AllowCategory(id string) {
 	if !w.live {
-		w.failed = w.Host.Record(w.Session.AllowCategory(id)) != nil
+		w.store(w.Session.AllowCategory(id))
 		return
 	}
 	w.ctx.Dispatch(func(ctx app.Context) { w.record(ctx, w.Session.AllowCategory(id)) })
 }
 
-func (w *Widget) open(ctx app.Context) {
+// The handlers below take the event's context, as go-app's callbacks do,
+// but re-render through the widget's own: the button that was clicked may
+// be gone after the update.
+
+func (w *Widget) open(app.Context) {
 	w.Session.OpenPreferences()
-	w.refresh(ctx)
+	w.refresh()
 }
 
-func (w *Widget) closePreferences(ctx app.Context) {
+func (w *Widget) closePreferences(app.Context) {
 	w.Session.ClosePreferences()
-	w.refresh(ctx)
+	w.refresh()
 }
 
-// record stores a choice the session returned. On failure the widget says
-// so and stays in the refused state the page already is in (fail closed).
-func (w *Widget) record(ctx app.Context, c Choice) {
+func (w *Widget) record(_ app.Context, c Choice) {
+	w.store(c)
+	w.refresh()
+}
+
+// store hands a choice to the host. On failure the widget says so and stays
+// in the refused state the page already is in (fail closed).
+func (w *Widget) store(c Choice) {
 	w.failed = w.Host != nil && w.Host.Record(c) != nil
-	w.refresh(ctx)
 }
 
-func (w *Widget) refresh(ctx app.Context) {
+func (w *Widget) refresh() {
 	w.ctx.Update()
 	w.ctx.Defer(func(app.Context) { w.notify() })
 }

@@ -21,6 +21,8 @@ type host struct {
 	frame     *frame
 	catalogue *consent.Catalogue
 	services  *services
+	markup    *markup
+	google    *googleConsent
 	events    *events
 }
 
@@ -36,6 +38,13 @@ func (h *host) Record(c app.Choice) error {
 	rec := consent.NewRecord(h.catalogue, c.Allowed, time.Now(), id)
 	value := rec.Encode()
 	opts := consent.CookieOptions{Secure: h.page.HTTPS(), Domain: h.catalogue.Site.CookieDomain, MaxAge: h.catalogue.MaxAge()}
+	if opts.Domain != "" {
+		// A host-only copy left from before the site shared consent across
+		// subdomains would make every later record ambiguous.
+		if err := h.page.SetCookie(consent.ExpireCookieString(consent.RecordCookieName, consent.CookieOptions{Secure: opts.Secure})); err != nil {
+			return h.fail(err)
+		}
+	}
 	if err := h.page.SetCookie(consent.CookieString(value, opts)); err != nil {
 		return h.fail(err)
 	}
@@ -53,7 +62,14 @@ func (h *host) Record(c app.Choice) error {
 	if err := h.services.Apply(c.Allowed); err != nil {
 		consoleError("applying the choice: %v", err)
 	}
-	h.events.Changed(before, h.current())
+	after := h.current()
+	if err := h.markup.Apply(after); err != nil {
+		consoleError("applying the choice to data-consent content: %v", err)
+	}
+	if err := h.google.Update(after); err != nil {
+		consoleError("%v", err)
+	}
+	h.events.Changed(before, after)
 	return nil
 }
 

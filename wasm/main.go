@@ -66,12 +66,28 @@ func start() (*app.Widget, error) {
 	session := app.NewSession(catalogue, lang, decision)
 	widget := &app.Widget{Session: session}
 	svc := &services{page: hostDoc, catalogue: catalogue, lang: lang, styleURL: styleURL}
-	h := &host{page: hostDoc, frame: f, catalogue: catalogue, services: svc, events: &events{page: hostDoc}}
+	google, err := newGoogleConsent(catalogue)
+	if err != nil {
+		consoleError("%v", err)
+	}
+	h := &host{page: hostDoc, frame: f, catalogue: catalogue, services: svc, markup: newMarkup(svc), google: google, events: &events{page: hostDoc}}
 	widget.Host = h
 
 	svc.allow = widget.AllowCategory
 	if err := svc.Apply(decision.Allowed); err != nil {
 		consoleError("applying the stored choice: %v", err)
+	}
+	// The observer first, so that nothing added during the scan is missed.
+	if err := h.markup.Observe(); err != nil {
+		consoleError("watching the page for new data-consent content: %v", err)
+	}
+	if err := h.markup.Apply(decision); err != nil {
+		consoleError("applying the stored choice to data-consent content: %v", err)
+	}
+	if decision.Record != nil {
+		if err := google.Update(decision); err != nil {
+			consoleError("%v", err)
+		}
 	}
 	if err := bind(f, widget, h); err != nil {
 		return nil, err
@@ -108,7 +124,8 @@ func bind(f *frame, widget *app.Widget, h *host) error {
 			return false
 		}
 		id, _ := args[0].String()
-		return h.current().Allowed(id)
+		allowed, _ := permits(h.current(), id)
+		return allowed
 	}); err != nil {
 		return err
 	}

@@ -97,6 +97,9 @@ func (s *services) placeholders(svc consent.Service) error {
 		if err := Append(root, style, panel); err != nil {
 			return err
 		}
+		if err := s.page.Theme(box, target); err != nil {
+			consoleWarn("%v", err)
+		}
 		if _, err := target.Call("before", box); err != nil {
 			return fmt.Errorf("inserting the placeholder: %w", err)
 		}

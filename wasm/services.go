@@ -54,9 +54,10 @@ func (s *services) Apply(allowed func(serviceID string) bool) error {
 	return errors.Join(errs...)
 }
 
-// own returns the elements the widget added for a service.
+// own returns the elements the widget added for a service's loader; the
+// placeholders of data-consent embeds (with attrRef) are markup's.
 func (s *services) own(svc consent.Service, part string) ([]safejs.Value, error) {
-	return s.page.QueryAll(fmt.Sprintf(`[%s=%q][%s=%q]`, attrService, svc.ID, attrPart, part))
+	return s.page.QueryAll(fmt.Sprintf(`[%s=%q][%s=%q]:not([%s])`, attrService, svc.ID, attrPart, part, attrRef))
 }
 
 func (s *services) start(svc consent.Service) error {

@@ -31,9 +31,16 @@ func main() {
 		execPath      = flag.String("exec", "", "wasm_exec.js of the toolchain that built the wasm")
 		srcDir        = flag.String("src", "web/src", "folder of consent.js, frame.js and consent.css")
 		outDir        = flag.String("out", "web/dist", "output folder (must not exist or be empty)")
+		check         = flag.Bool("check", false, "only check the catalogue, before the wasm is built")
 	)
 	flag.Parse()
-	if err := run(*cataloguePath, *wasmPath, *execPath, *srcDir, *outDir); err != nil {
+	var err error
+	if *check {
+		_, err = loadCatalogue(*cataloguePath)
+	} else {
+		err = run(*cataloguePath, *wasmPath, *execPath, *srcDir, *outDir)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "bundle:", err)
 		os.Exit(1)
 	}

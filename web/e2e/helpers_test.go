@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -146,4 +147,50 @@ func fetched(t *testing.T) []string {
 		}
 	}
 	return out
+}
+
+// arrive waits until a click or a form has taken the tab to path and the
+// widget there has decided, as load does after navigating.
+func (tb *tab) arrive(path string) {
+	tb.t.Helper()
+	tb.waitFor(fmt.Sprintf(`location.pathname === %q && (() => { const f = document.querySelector('civic-consent iframe'); return !!(f && f.contentWindow && f.contentWindow.civicFrame && f.contentWindow.civicFrame.live); })()`, path))
+}
+
+// console returns the page's console messages so far (top document and
+// frames), and false if the engine cannot read its console (WebKit).
+func (tb *tab) console() ([]engine.ConsoleMessage, bool) {
+	tb.t.Helper()
+	msgs, err := tb.ConsoleMessages()
+	if errors.Is(err, engine.ErrUnsupported) {
+		return nil, false
+	}
+	require.NoError(tb.t, err)
+	return msgs, true
+}
+
+// consoleSince waits until one of the messages logged after the first
+// since matches, and returns those messages; false if the engine cannot
+// read its console.
+func (tb *tab) consoleSince(since int, match func(engine.ConsoleMessage) bool) ([]engine.ConsoleMessage, bool) {
+	tb.t.Helper()
+	deadline := time.Now().Add(wait)
+	for {
+		msgs, ok := tb.console()
+		if !ok {
+			return nil, false
+		}
+		if since > len(msgs) {
+			since = len(msgs)
+		}
+		msgs = msgs[since:]
+		for _, m := range msgs {
+			if match(m) {
+				return msgs, true
+			}
+		}
+		if time.Now().After(deadline) {
+			require.FailNow(tb.t, "no matching console message", "after %v; the console had %+v", wait, msgs)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }

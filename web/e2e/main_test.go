@@ -40,6 +40,9 @@ var (
 	browsers *engine.Browsers
 	// outDir receives screenshots.
 	outDir string
+	// rootDir is the module root, distDir the seed bundle (web/dist) and
+	// serveBin serve.go, built.
+	rootDir, distDir, serveBin string
 )
 
 func TestMain(m *testing.M) {
@@ -60,11 +63,20 @@ func run(m *testing.M) (int, error) {
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return 0, err
 	}
-	stop, err := startServer(root)
+	rootDir = root
+	distDir = filepath.Join(root, "web", "dist")
+	serveBin, err = buildServer(root)
+	if err != nil {
+		return 0, err
+	}
+	defer os.Remove(serveBin)
+	u, stop, err := startServer(distDir)
 	if err != nil {
 		return 0, err
 	}
 	defer stop()
+	defer stopSecondSites()
+	siteURL = u
 	proxy, err = netrec.Start()
 	if err != nil {
 		return 0, err
@@ -78,30 +90,35 @@ func run(m *testing.M) (int, error) {
 	return m.Run(), nil
 }
 
-// startServer builds serve.go and runs it on a free port, serving the bundle
-// in web/dist (built by build.sh before the tests; serve.go builds it if it
-// is missing).
-func startServer(root string) (stop func(), err error) {
+// buildServer builds serve.go once, for every server the tests start.
+func buildServer(root string) (string, error) {
 	bin := filepath.Join(os.TempDir(), fmt.Sprintf("consent-serve-%d", os.Getpid()))
 	build := exec.Command("go", "build", "-o", bin, "serve.go")
 	build.Dir = root
 	if out, err := build.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("building serve.go: %v\n%s", err, out)
+		return "", fmt.Errorf("building serve.go: %v\n%s", err, out)
 	}
-	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-dir", filepath.Join(root, "web", "dist"))
-	cmd.Dir = root
+	return bin, nil
+}
+
+// startServer runs serve.go on a free port, serving the bundle in dir (for
+// web/dist, built by build.sh before the tests; serve.go builds it if it is
+// missing) with serve.go's extra flags, and returns its base URL, without
+// the final slash.
+func startServer(dir string, flags ...string) (siteURL string, stop func(), err error) {
+	cmd := exec.Command(serveBin, append([]string{"-addr", "127.0.0.1:0", "-dir", dir}, flags...)...)
+	cmd.Dir = rootDir // where build.sh is
 	cmd.Stderr = os.Stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	stop = func() {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
-		_ = os.Remove(bin)
 	}
 	lines := bufio.NewReader(stdout)
 	first := make(chan string, 1)
@@ -115,12 +132,11 @@ func startServer(root string) (stop func(), err error) {
 		u, err := url.Parse(line)
 		if err != nil || u.Host == "" {
 			stop()
-			return nil, fmt.Errorf("serve.go printed %q, not its URL", line)
+			return "", nil, fmt.Errorf("serve.go printed %q, not its URL", line)
 		}
-		siteURL = strings.TrimSuffix(line, "/")
+		return strings.TrimSuffix(line, "/"), stop, nil
 	case <-time.After(5 * time.Minute):
 		stop()
-		return nil, fmt.Errorf("serve.go did not print its URL")
+		return "", nil, fmt.Errorf("serve.go did not print its URL")
 	}
-	return stop, nil
 }

@@ -16,6 +16,7 @@ var assetFiles = map[string]string{
 	"/assets/site.css":    "static/site.css",
 	"/assets/hostile.css": "static/hostile.css",
 	"/assets/hostile.js":  "static/hostile.js",
+	"/assets/gpc.js":      "static/gpc.js",
 	"/demo/sw.js":         "static/sw.js",
 }
 

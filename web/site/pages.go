@@ -63,6 +63,12 @@ type pageData struct {
 	Others   []otherLang
 	Policy   template.HTML
 	Form     contactForm
+	// GPC loads the Global Privacy Control emulation before the widget: the
+	// page was asked for with ?gpc=1.
+	GPC bool
+	// Loaders is how many times the page includes the widget's loader:
+	// 1, or 0 or 2 for a test variant (see loaderTags).
+	Loaders int
 }
 
 // otherLang is a link to the same page in another language.
@@ -150,6 +156,8 @@ func (p *pages) render(w http.ResponseWriter, r *http.Request, name, path string
 		Contact:  p.address.In(lang),
 		Policy:   p.policyHTML[lang],
 		Form:     form,
+		GPC:      r.URL.Query().Get("gpc") == "1",
+		Loaders:  loaderTags(r),
 	}
 	for _, other := range slices.Sorted(maps.Keys(chromes)) {
 		if other != lang {

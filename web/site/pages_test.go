@@ -246,7 +246,7 @@ func TestHostilePage(t *testing.T) {
 
 	js := do(h, http.MethodGet, "/assets/hostile.js")
 	assert.Equal(t, "text/javascript; charset=utf-8", js.Header().Get("Content-Type"))
-	for _, s := range []string{"window.onclick", "'popstate'", "localStorage.setItem", "serviceWorker.register('/demo/sw.js')"} {
+	for _, s := range []string{"window.onclick", "window.onpopstate", "window.onresize", "window.hostHandlers", "localStorage.setItem", "sessionStorage.setItem", "serviceWorker.register('/demo/sw.js')"} {
 		assert.Contains(t, js.Body.String(), s)
 	}
 

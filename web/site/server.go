@@ -20,6 +20,12 @@ const BundleEntry = "consent.js"
 // produced it. The script runs in its own directory (the module root for
 // build.sh); its output goes to log.
 func EnsureBundle(dir, script string, force bool, log io.Writer) error {
+	return EnsureBundleOf("", dir, script, force, log)
+}
+
+// EnsureBundleOf is EnsureBundle for a site's own catalogue file, built with
+// "script --catalogue catalogue --out dir"; "" means the seed's.
+func EnsureBundleOf(catalogue, dir, script string, force bool, log io.Writer) error {
 	entry := filepath.Join(dir, BundleEntry)
 	if !force {
 		_, err := os.Stat(entry)
@@ -41,8 +47,16 @@ func EnsureBundle(dir, script string, force bool, log io.Writer) error {
 	if _, err := os.Stat(abs); err != nil {
 		return fmt.Errorf("bundle: %s is missing and cannot be built: %w (run from the module root)", entry, err)
 	}
+	args := []string{"--out", out}
+	if catalogue != "" {
+		file, err := filepath.Abs(catalogue)
+		if err != nil {
+			return fmt.Errorf("bundle: catalogue %s: %w", catalogue, err)
+		}
+		args = append(args, "--catalogue", file)
+	}
 	fmt.Fprintf(log, "building the bundle into %s with %s\n", dir, script)
-	cmd := exec.Command(abs, "--out", out)
+	cmd := exec.Command(abs, args...)
 	cmd.Dir = filepath.Dir(abs)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Run(); err != nil {

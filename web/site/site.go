@@ -19,8 +19,11 @@ type Config struct {
 	// rebuild shows without a restart.
 	BundleDir string
 	// Catalogue feeds the cookie policy page; nil means consent.Seed(). It
-	// must pass Validate.
+	// must pass Validate, and be the one the bundle was built from.
 	Catalogue *consent.Catalogue
+	// Demo is the host site around the widget: "" for the seed's
+	// (Saint-Maur), DemoLibrary for the library's.
+	Demo string
 }
 
 // New returns the site's handler: every route, with the security headers
@@ -42,6 +45,20 @@ func New(cfg Config) (http.Handler, error) {
 	// The policy page must list exactly what the widget decides on (R18).
 	if err := cfg.Catalogue.Validate(); err != nil {
 		return nil, fmt.Errorf("site: catalogue: %w", err)
+	}
+	if cfg.Demo == DemoLibrary {
+		lib, err := newLibrary(cfg.Catalogue)
+		if err != nil {
+			return nil, err
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /consent/", &bundle{dir: cfg.BundleDir})
+		if err := lib.routes(mux); err != nil {
+			return nil, err
+		}
+		return secure(mux), nil
+	} else if cfg.Demo != "" {
+		return nil, fmt.Errorf("site: unknown demo %q (want %q or none)", cfg.Demo, DemoLibrary)
 	}
 	pages, err := newPages(cfg.Catalogue)
 	if err != nil {

@@ -1,5 +1,7 @@
 /* Cookie-consent widget loader. One tag on every page:
  *   <script src="/consent/consent.js" defer></script>
+ * (without defer, before any Google tag, when the catalogue asks for Google
+ * Consent Mode; data-position="bar|box|center" places the first layer).
  * It creates the widget's own same-origin frame, where the Go/WebAssembly
  * widget (go-app) runs, so that nothing of go-app touches this page. Every
  * other file is found relative to this script's URL. The build replaces
@@ -14,6 +16,15 @@
   if (window.civicConsent) {
     console.error('consent: consent.js is included more than once on this page; only the first copy runs.');
     return;
+  }
+  var SITE = JSON.parse(BUNDLE.catalogue).site;
+
+  // Google Consent Mode v2: every type is denied before any Google tag can
+  // run, even if the widget cannot start; the widget sends 'update' through
+  // this function, whose arguments object is what Google's tags read.
+  function gtag() { (window.dataLayer = window.dataLayer || []).push(arguments); }
+  if (SITE.consentMode) {
+    gtag('consent', 'default', { ad_storage: 'denied', analytics_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied' });
   }
   var script = document.currentScript;
   if (!script || !script.src) {
@@ -34,6 +45,17 @@
     return BUNDLE.languages.indexOf(lang) >= 0 ? lang : BUNDLE.languages[0];
   }
 
+  // Where the first layer shows: the script tag's data-position, else the
+  // catalogue's site.position, else a bar at the bottom.
+  function position() {
+    var p = script.getAttribute('data-position');
+    if (p && ['bar', 'box', 'center'].indexOf(p) < 0) {
+      console.error('consent: data-position="' + p + '" is not bar, box or center; it is ignored.');
+      p = null;
+    }
+    return p || SITE.position || 'bar';
+  }
+
   function attr(s) {
     return String(s).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
   }
@@ -48,7 +70,7 @@
 
   function srcdoc(lang, ask) {
     var f = BUNDLE.files;
-    return '<!doctype html><html lang="' + lang + '" data-ask="' + ask + '"><head><meta charset="utf-8">' +
+    return '<!doctype html><html lang="' + lang + '" data-ask="' + ask + '" data-position="' + position() + '"><head><meta charset="utf-8">' +
       '<title>' + attr(BUNDLE.titles[lang]) + '</title>' +
       '<link rel="stylesheet" href="' + attr(base + f.css) + '">' +
       '<script type="application/json" id="cc-catalogue">' + BUNDLE.catalogue.replace(/</g, '\\u003c') + '</script>' +
@@ -80,6 +102,7 @@
     frame = document.createElement('iframe');
     frame.title = BUNDLE.titles[lang];
     frame.setAttribute('data-mode', 'pending');
+    if (SITE.consentMode) frame.civicGtag = gtag;
     frame.addEventListener('load', function () {
       var b = boot();
       if (!b) return;
@@ -107,13 +130,14 @@
     });
   }
 
-  // The page's own code: open the preferences, ask whether a service is
-  // allowed, and listen to the 'consent:change' event on document.
+  // The page's own code: open the preferences, ask whether a service or a
+  // category (by id) is allowed, and listen to the 'consent:change' event on
+  // document. allowed() is false until the widget has read the choice.
   window.civicConsent = Object.freeze({
     open: function () { open(document.activeElement); },
-    allowed: function (service) {
+    allowed: function (id) {
       var b = boot();
-      return !!(b && b.live && b.allowed && b.allowed(String(service)));
+      return !!(b && b.live && b.allowed && b.allowed(String(id)));
     }
   });
 

@@ -35,11 +35,34 @@
 
   function set(name, value) { el.style.setProperty(name, value, 'important'); }
 
-  // place sizes the frame to what it shows: a bar at the bottom for the
-  // first layer, the whole viewport for the modal preferences, a small box
-  // for the persistent button.
+  // The host themes the widget with --cc-* custom properties (usually on
+  // its :root). They reach this frame's element but not its document, so
+  // each one the host sets is copied onto this document's root through
+  // CSSOM, which a CSP without 'unsafe-inline' allows; again when the
+  // colour scheme changes, since the host's values may follow it. The list
+  // is consent.css's custom properties.
+  var THEME = ['--cc-bg', '--cc-fg', '--cc-muted', '--cc-accent', '--cc-accent-fg', '--cc-border',
+    '--cc-focus', '--cc-font', '--cc-radius', '--cc-space', '--cc-backdrop'];
+  function theme() {
+    try {
+      var host = parent.getComputedStyle(el);
+      var root = document.documentElement.style;
+      THEME.forEach(function (name) {
+        var v = host.getPropertyValue(name).trim();
+        if (v) root.setProperty(name, v); else root.removeProperty(name);
+      });
+    } catch (err) {
+      console.error('consent: the page\'s theme could not be read (' + err.message + '); the default theme shows.');
+    }
+  }
+
+  // place sizes the frame to what it shows: the first layer as a bar at the
+  // bottom, a box in the bottom corner or a centred box (data-position), the
+  // whole viewport for the modal preferences, a small box for the
+  // persistent button.
   function place() {
     var root = document.body.firstElementChild;
+    var position = document.documentElement.getAttribute('data-position');
     set('visibility', mode === 'pending' ? 'hidden' : 'visible');
     set('display', mode === 'off' ? 'none' : 'block');
     set('z-index', '2147483647');
@@ -54,7 +77,13 @@
     if (mode === 'modal') {
       set('left', '0'); set('top', '0'); set('width', '100%'); set('height', '100%');
     } else if (mode === 'banner') {
-      set('left', '0'); set('bottom', '0'); set('width', '100%');
+      if (position === 'box') {
+        set('right', '1rem'); set('bottom', '1rem'); set('width', 'min(26rem, calc(100% - 2rem))');
+      } else if (position === 'center') {
+        set('inset', '0'); set('margin', 'auto'); set('width', 'min(40rem, calc(100% - 2rem))');
+      } else {
+        set('left', '0'); set('bottom', '0'); set('width', '100%');
+      }
       set('height', Math.ceil(root ? root.getBoundingClientRect().height : 0) + 'px');
     } else if (mode === 'button') {
       set('left', '0'); set('bottom', '0'); set('width', '100%');
@@ -99,6 +128,8 @@
     allowed: function () { return false; }
   };
 
+  theme();
+  if (window.matchMedia) window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', theme);
   new ResizeObserver(place).observe(document.body);
   window.addEventListener('resize', place);
   setMode(document.documentElement.getAttribute('data-ask') === 'true' ? 'banner' : 'pending');

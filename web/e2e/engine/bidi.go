@@ -8,10 +8,11 @@ import (
 )
 
 // bidiConn is a WebDriver BiDi client: it sends commands with increasing
-// ids and hands each response to its caller. Events are not subscribed to,
-// and are dropped if any arrive.
+// ids and hands each response to its caller, and each event to onEvent (if
+// set) in the order they arrive.
 type bidiConn struct {
-	ws *wsConn
+	ws      *wsConn
+	onEvent func(method string, params json.RawMessage)
 
 	mu      sync.Mutex
 	next    int64
@@ -30,10 +31,13 @@ type bidiMessage struct {
 	Error   string          `json:"error"`
 	Message string          `json:"message"`
 	Method  string          `json:"method"`
+	Params  json.RawMessage `json:"params"`
 }
 
-func newBidiConn(ws *wsConn) *bidiConn {
-	c := &bidiConn{ws: ws, pending: make(map[int64]chan bidiMessage), done: make(chan struct{})}
+// newBidiConn starts reading ws. onEvent, if not nil, runs on the reading
+// goroutine: it must return fast and must not call the connection.
+func newBidiConn(ws *wsConn, onEvent func(method string, params json.RawMessage)) *bidiConn {
+	c := &bidiConn{ws: ws, onEvent: onEvent, pending: make(map[int64]chan bidiMessage), done: make(chan struct{})}
 	go c.readLoop()
 	return c
 }
@@ -51,7 +55,10 @@ func (c *bidiConn) readLoop() {
 			break
 		}
 		if m.ID == nil {
-			continue // an event
+			if c.onEvent != nil && m.Type == "event" {
+				c.onEvent(m.Method, m.Params)
+			}
+			continue
 		}
 		c.mu.Lock()
 		ch := c.pending[*m.ID]

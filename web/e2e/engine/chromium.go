@@ -106,8 +106,11 @@ func (b *chromiumBrowser) NewPage(ctx context.Context, opts PageOptions) (Page, 
 		return nil, fmt.Errorf("engine chromium: new page: %w", errClosed)
 	}
 	w, h := viewport(opts)
-	tab, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
-	d := &chromiumPage{tab: tab, cancel: cancel}
+	d := &chromiumPage{}
+	// The listener is in place before the tab reads its first message, so
+	// it sees every message of every document the tab loads.
+	tab, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext(), chromedp.WithListener(d.log.listen))
+	d.tab, d.cancel = tab, cancel
 	p := newPage(ctx, Chromium, d)
 	setup := func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
 		if _, err := chromedp.EmulateViewport(int64(w), int64(h))(ctx, t); err != nil {
@@ -156,6 +159,7 @@ func (b *chromiumBrowser) Close() error {
 type chromiumPage struct {
 	tab    context.Context
 	cancel context.CancelFunc
+	log    chromiumConsole
 }
 
 // run runs a on the tab, for as long as ctx (an operation's context) allows.
@@ -227,6 +231,8 @@ func (d *chromiumPage) cookies(ctx context.Context) ([]Cookie, error) {
 func (d *chromiumPage) screenshot(ctx context.Context) ([]byte, error) {
 	return run(ctx, d.tab, chromedp.CaptureScreenshot())
 }
+
+func (d *chromiumPage) console() ([]ConsoleMessage, error) { return d.log.all(), nil }
 
 func (d *chromiumPage) close() error {
 	d.cancel()

@@ -31,7 +31,8 @@ const (
 // run, as a comma-separated list of engine names; unset or empty means all.
 const EnvEngines = "E2E_ENGINES"
 
-// ErrUnsupported reports a page option that an engine cannot honour.
+// ErrUnsupported reports a page option or operation that an engine cannot
+// honour.
 var ErrUnsupported = errors.New("not supported by this engine")
 
 // errClosed reports an operation on a closed browser.
@@ -98,6 +99,14 @@ type Page interface {
 	Cookies() ([]Cookie, error)
 	// Screenshot writes a PNG of the viewport to path.
 	Screenshot(path string) error
+	// ConsoleMessages returns, in order, every console message of the
+	// page's documents and their frames since the page opened, across
+	// navigations: console calls, uncaught exceptions and, where the engine
+	// reports them, the browser's own messages (Chromium: failed loads and
+	// the like). WebKit cannot (WebDriver classic has no log, and WebKitGTK
+	// does not print the console of automation sessions): there it fails
+	// with ErrUnsupported.
+	ConsoleMessages() ([]ConsoleMessage, error)
 	// Close closes the page and discards its state.
 	Close() error
 }

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -43,6 +44,21 @@ addEventListener("keydown", (e) => keys.push({key: e.key, trusted: e.isTrusted})
 </script>
 </body></html>`
 
+// consolePage logs from its top document and from a same-origin frame,
+// throws, leaves a rejection unhandled, has a syntax error, and names a
+// script that is not there (which the browser refuses: the 404 page is
+// text/plain with nosniff).
+const consolePage = `<!doctype html>
+<html><head><meta charset="utf-8"><title>console</title></head>
+<body>
+<script>console.error("smoke: top error", 42); console.warn("smoke: top warn"); console.info("smoke: top info");</script>
+<iframe srcdoc="<script>console.error('smoke: frame error')</script>"></iframe>
+<script>throw new Error("smoke: uncaught")</script>
+<script>Promise.reject(new Error("smoke: rejected"))</script>
+<script>let broken = ;</script>
+<script src="/missing.js"></script>
+</body></html>`
+
 // stubJS stands in for Google's loader; the global proves it ran.
 const stubJS = `window.recaptchaStub = "loaded";`
 
@@ -59,7 +75,11 @@ func site(t *testing.T) (*httptest.Server, *atomic.Int64) {
 		case "/empty":
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			_, _ = w.Write([]byte(`<!doctype html><title>empty</title>`))
+		case "/console":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			_, _ = w.Write([]byte(consolePage))
 		default:
+			w.Header().Set("X-Content-Type-Options", "nosniff")
 			http.NotFound(w, r)
 		}
 	}))
@@ -88,6 +108,7 @@ func TestEngines(t *testing.T) {
 			t.Run("page", func(t *testing.T) { testPage(t, b, srv.URL, proxy, hits) })
 			t.Run("fresh state", func(t *testing.T) { testFreshState(t, b, srv.URL) })
 			t.Run("gpc", func(t *testing.T) { testGPC(t, b, srv.URL) })
+			t.Run("console", func(t *testing.T) { testConsole(t, b, srv.URL) })
 
 			// While all that ran, only the pages' reCAPTCHA loader left the
 			// machine: the browser's own background services stayed off.
@@ -267,4 +288,88 @@ func testGPC(t *testing.T, b engine.Browser, siteURL string) {
 	require.NoError(t, on.Navigate(siteURL+"/"))
 	require.NoError(t, on.Eval(both, &got))
 	assert.Equal(t, []bool{true, true}, got, "GPC in the top document and in the frame")
+}
+
+func testConsole(t *testing.T, b engine.Browser, siteURL string) {
+	p := newPage(t, b, engine.PageOptions{})
+	require.NoError(t, p.Navigate(siteURL+"/console"))
+	_, err := p.ConsoleMessages()
+	if b.Name() == engine.WebKit {
+		// WebDriver classic has no log, and WebKitGTK prints none for
+		// automation sessions.
+		require.ErrorIs(t, err, engine.ErrUnsupported)
+		return
+	}
+	require.NoError(t, err)
+
+	want := []engine.ConsoleMessage{
+		{Level: engine.LevelError, Source: engine.SourceConsole, Text: "smoke: top error 42"},
+		{Level: engine.LevelWarn, Source: engine.SourceConsole, Text: "smoke: top warn"},
+		{Level: engine.LevelInfo, Source: engine.SourceConsole, Text: "smoke: top info"},
+		{Level: engine.LevelError, Source: engine.SourceConsole, Text: "smoke: frame error"},
+	}
+	// The events may trail the load event: wait until the last one came.
+	msgs := waitConsole(t, p, func(m engine.ConsoleMessage) bool { return m.Text == "smoke: frame error" })
+	for _, w := range want {
+		assert.Contains(t, msgs, w)
+	}
+	// The browser's own message about the refused script may come last.
+	msgs = waitConsole(t, p, func(m engine.ConsoleMessage) bool {
+		return m.Source == engine.SourceBrowser && m.Level == engine.LevelError && strings.Contains(m.Text, "missing.js")
+	})
+	var uncaught []string
+	for _, m := range msgs {
+		if m.Source == engine.SourceException {
+			assert.Equal(t, engine.LevelError, m.Level, "%+v", m)
+			uncaught = append(uncaught, m.Text)
+		}
+	}
+	require.Len(t, uncaught, 3, "the throw, the rejection and the syntax error: %+v", msgs)
+	// A rejection is reported when it is known to be unhandled, in no set
+	// order with the scripts that follow.
+	all := strings.Join(uncaught, "\n")
+	for _, want := range []string{"Error: smoke: uncaught", "Error: smoke: rejected", "SyntaxError"} {
+		assert.Equal(t, 1, strings.Count(all, want), "%q in %q", want, uncaught)
+	}
+
+	// The log outlives a navigation and takes what scripts log later.
+	require.NoError(t, p.Navigate(siteURL+"/empty"))
+	require.NoError(t, p.Eval(`console.warn("smoke: later")`, nil))
+	msgs = waitConsole(t, p, func(m engine.ConsoleMessage) bool { return m.Text == "smoke: later" })
+	assert.Contains(t, msgs, engine.ConsoleMessage{Level: engine.LevelWarn, Source: engine.SourceConsole, Text: "smoke: later"})
+	assert.Contains(t, msgs, want[0])
+
+	// Another page has its own console.
+	other := newPage(t, b, engine.PageOptions{})
+	require.NoError(t, other.Navigate(siteURL+"/empty"))
+	require.NoError(t, other.Eval(`console.error("smoke: other page")`, nil))
+	waitConsole(t, other, func(m engine.ConsoleMessage) bool { return m.Text == "smoke: other page" })
+	msgs, err = p.ConsoleMessages()
+	require.NoError(t, err)
+	for _, m := range msgs {
+		assert.NotEqual(t, "smoke: other page", m.Text)
+	}
+	otherMsgs, err := other.ConsoleMessages()
+	require.NoError(t, err)
+	assert.Len(t, otherMsgs, 1, "%+v", otherMsgs)
+}
+
+// waitConsole reads a page's console until a message matches, and returns
+// the messages then. The deadline only stops a hung browser.
+func waitConsole(t *testing.T, p engine.Page, match func(engine.ConsoleMessage) bool) []engine.ConsoleMessage {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		msgs, err := p.ConsoleMessages()
+		require.NoError(t, err)
+		for _, m := range msgs {
+			if match(m) {
+				return msgs
+			}
+		}
+		if time.Now().After(deadline) {
+			require.FailNow(t, "no matching console message", "%+v", msgs)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }

@@ -27,6 +27,7 @@ type firefoxBrowser struct {
 	proc    *process
 	profile string
 	bidi    *bidiConn
+	console *firefoxConsole
 
 	closeOnce sync.Once
 	closeErr  error
@@ -60,7 +61,7 @@ func startFirefox(proxy *netrec.Proxy) (_ *firefoxBrowser, err error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &firefoxBrowser{profile: dir}
+	b := &firefoxBrowser{profile: dir, console: newFirefoxConsole()}
 	defer func() {
 		if err != nil {
 			b.Close()
@@ -104,12 +105,15 @@ func startFirefox(proxy *netrec.Proxy) (_ *firefoxBrowser, err error) {
 	if err != nil {
 		return nil, err
 	}
-	b.bidi = newBidiConn(ws)
+	b.bidi = newBidiConn(ws, b.console.event)
 	caps := map[string]any{"capabilities": map[string]any{"alwaysMatch": map[string]any{
 		// The proxy's certificates are minted by a CA Firefox does not know.
 		"acceptInsecureCerts": true,
 	}}}
 	if err := b.bidi.call(ctx, "session.new", caps, nil); err != nil {
+		return nil, err
+	}
+	if err := b.bidi.call(ctx, "session.subscribe", map[string]any{"events": firefoxEvents}, nil); err != nil {
 		return nil, err
 	}
 	return b, nil
@@ -134,7 +138,7 @@ func (b *firefoxBrowser) newPage(ctx context.Context, opts PageOptions) (_ *fire
 	if err := b.bidi.call(ctx, "browser.createUserContext", nil, &uc); err != nil {
 		return nil, err
 	}
-	d := &firefoxPage{bidi: b.bidi, userContext: uc.UserContext}
+	d := &firefoxPage{bidi: b.bidi, userContext: uc.UserContext, consoles: b.console, log: b.console.open(uc.UserContext)}
 	defer func() {
 		if err != nil {
 			d.close()
@@ -162,6 +166,7 @@ func (b *firefoxBrowser) newPage(ctx context.Context, opts PageOptions) (_ *fire
 		return nil, err
 	}
 	d.context = bc.Context
+	d.consoles.own(d.context, d.userContext)
 	w, h := viewport(opts)
 	if err := b.bidi.call(ctx, "browsingContext.setViewport", map[string]any{
 		"context":  d.context,
@@ -199,6 +204,8 @@ type firefoxPage struct {
 	userContext string
 	context     string
 	preload     string
+	consoles    *firefoxConsole
+	log         *consoleLog
 }
 
 func (d *firefoxPage) navigate(ctx context.Context, url string) error {
@@ -310,10 +317,13 @@ func (d *firefoxPage) screenshot(ctx context.Context) ([]byte, error) {
 	return base64.StdEncoding.DecodeString(res.Data)
 }
 
+func (d *firefoxPage) console() ([]ConsoleMessage, error) { return d.log.all(), nil }
+
 // close removes the user context, which closes its tab and drops its
 // cookies and storage. After the browser has closed there is nothing left
 // to remove.
 func (d *firefoxPage) close() error {
+	defer d.consoles.close(d.userContext)
 	select {
 	case <-d.bidi.done:
 		return nil

@@ -28,6 +28,8 @@ type driver interface {
 	cookies(ctx context.Context) ([]Cookie, error)
 	// screenshot returns a PNG of the viewport.
 	screenshot(ctx context.Context) ([]byte, error)
+	// console returns the console messages so far, or ErrUnsupported.
+	console() ([]ConsoleMessage, error)
 	// close ends the page; it must not depend on the page's context.
 	close() error
 }
@@ -165,6 +167,14 @@ func (p *page) Screenshot(path string) error {
 		return p.errorf("screenshot", err)
 	}
 	return nil
+}
+
+func (p *page) ConsoleMessages() ([]ConsoleMessage, error) {
+	msgs, err := p.d.console()
+	if err != nil {
+		return nil, p.errorf("console messages", err)
+	}
+	return msgs, nil
 }
 
 func (p *page) Close() error {

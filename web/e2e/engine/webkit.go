@@ -287,6 +287,15 @@ func (d *webkitPage) screenshot(ctx context.Context) ([]byte, error) {
 	return base64.StdEncoding.DecodeString(s)
 }
 
+// console is not possible: WebDriver classic has no log, and WebKitGTK
+// writes the console to stdout (MiniBrowser's
+// --enable-write-console-messages-to-stdout) only for pages that are not
+// ephemeral, which automation sessions always are. A script injected after
+// a load would miss what ran before it, so it would be a partial log.
+func (d *webkitPage) console() ([]ConsoleMessage, error) {
+	return nil, ErrUnsupported
+}
+
 // close ends the session (and its MiniBrowser), then the driver. It may
 // be called by the page and by the browser; only the first call acts.
 func (d *webkitPage) close() error {

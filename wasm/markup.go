@@ -1,0 +1,609 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	consent "github.com/civic-consent/consent"
+	"github.com/hack-pad/safejs"
+)
+
+// Blocking by markup. The host page marks its own third-party content with
+// data-consent="ID", ID being a service or a category of the catalogue:
+//
+//	<script type="text/plain" data-consent="matomo" src="…"></script>
+//	<script type="text/plain" data-consent="matomo" nonce="…">…</script>
+//	<iframe data-consent="vimeo" data-src="…" data-consent-link="…"></iframe>
+//
+// (img, video and audio as iframe). A browser never runs a text/plain script
+// nor loads an element without src, so nothing leaves the page before the
+// widget decides. Once ID is allowed, each script runs, once, as a copy
+// with all its attributes and its nonce, and each embed gets its src; until
+// then an embed is hidden behind a placeholder with "Autoriser".
+const (
+	attrConsent = "data-consent"
+	// attrRef pairs an embed with its placeholder.
+	attrRef = "data-consent-ref"
+	// attrDisplay keeps an embed's own inline display while it is hidden,
+	// as "value!priority".
+	attrDisplay = "data-consent-display"
+	// attrLink is where the visitor can see the embed without allowing it.
+	attrLink = "data-consent-link"
+	// attrType is the type a blocked script gets when it runs (e.g. module).
+	attrType = "data-type"
+
+	blockedScripts = `script[type="text/plain"][data-consent]`
+	blockedEmbeds  = `iframe[data-consent][data-src], img[data-consent][data-src], video[data-consent][data-src], audio[data-consent][data-src]`
+)
+
+// markupText is the placeholder's text beyond placeholderText.
+var markupText = map[string]struct{ category, link string }{
+	"fr": {category: "Ce contenu relève de « %s », que vous n'avez pas autorisé.", link: "Voir ce contenu chez %s"},
+	"en": {category: "This content belongs to “%s”, which you have not allowed.", link: "View this content on %s"},
+}
+
+// markup applies the choice to the host page's data-consent elements, now
+// and, through a MutationObserver, to those added later.
+type markup struct {
+	// svc gives the page, catalogue, language, stylesheet and the
+	// placeholders' "Autoriser" action.
+	svc      *services
+	decision consent.Decision
+	// refs numbers the placeholders.
+	refs int
+	// queue holds the scripts to run, in document order; while an external
+	// script loads (waiting), the scripts after it wait, as the parser would.
+	queue   []safejs.Value
+	waiting bool
+	// ran holds the ids whose scripts ran on this page.
+	ran map[string]bool
+	// warned holds the unknown ids already reported.
+	warned map[string]bool
+	// observer is the MutationObserver once Observe ran.
+	observer safejs.Value
+}
+
+func newMarkup(svc *services) *markup {
+	return &markup{svc: svc, ran: map[string]bool{}, warned: map[string]bool{}}
+}
+
+// permits reports whether a data-consent id is allowed by d, and whether
+// the catalogue knows it as a service or a category. Ids of both kinds never
+// clash: Validate forbids it.
+func permits(d consent.Decision, id string) (allowed, known bool) {
+	if ok, found := d.Services[id]; found {
+		return ok, true
+	}
+	ok, found := d.Categories[id]
+	return ok, found
+}
+
+// Apply brings every data-consent element of the page in line with d.
+func (m *markup) Apply(d consent.Decision) error {
+	m.decision = d
+	errs := []error{m.scan(m.svc.page.document), m.clearWithdrawn()}
+	errs = append(errs, m.run()...)
+	return errors.Join(errs...)
+}
+
+// Observe handles the data-consent elements added to the page from now on
+// (single-page apps) as Apply did the others, and drops the placeholder of
+// an embed that leaves the page.
+func (m *markup) Observe() error {
+	ctor, err := get(m.svc.page.window, "MutationObserver")
+	if err != nil {
+		return err
+	}
+	fn, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
+		if len(args) > 0 {
+			if err := m.mutated(args[0]); err != nil {
+				consoleError("applying the choice to new content: %v", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	observer, err := ctor.New(fn)
+	if err != nil {
+		return fmt.Errorf("new MutationObserver: %w", err)
+	}
+	root, err := get(m.svc.page.document, "documentElement")
+	if err != nil {
+		return err
+	}
+	if _, err = observer.Call("observe", root, map[string]any{"childList": true, "subtree": true}); err != nil {
+		return err
+	}
+	m.observer = observer
+	return nil
+}
+
+func (m *markup) mutated(records safejs.Value) error {
+	var errs []error
+	for _, rec := range items(records) {
+		added, err := prop(rec, "addedNodes")
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, node := range items(added) {
+			if isElement(node) && !isPlaceholder(node) {
+				errs = append(errs, m.scan(node))
+			}
+		}
+		removed, err := prop(rec, "removedNodes")
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, node := range items(removed) {
+			if isElement(node) && !isPlaceholder(node) {
+				errs = append(errs, m.orphans(node))
+			}
+		}
+	}
+	errs = append(errs, m.run()...)
+	return errors.Join(errs...)
+}
+
+// scan handles the embeds in and at root and queues its blocked scripts.
+func (m *markup) scan(root safejs.Value) error {
+	embeds, err := within(root, blockedEmbeds)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, el := range embeds {
+		errs = append(errs, m.embed(el))
+	}
+	scripts, err := within(root, blockedScripts)
+	if err != nil {
+		return err
+	}
+	m.queue = append(m.queue, scripts...)
+	return errors.Join(errs...)
+}
+
+// embed gives an allowed embed its src, and hides a refused one behind a
+// placeholder; a withdrawn one is unloaded first.
+func (m *markup) embed(el safejs.Value) error {
+	id := attr(el, attrConsent)
+	allowed, known := permits(m.decision, id)
+	if !known {
+		m.warn(id)
+		return nil
+	}
+	src := attr(el, "data-src")
+	loaded := hasAttr(el, "src") && attr(el, "src") == src
+	if allowed {
+		if err := m.dropPlaceholder(attr(el, attrRef)); err != nil {
+			return err
+		}
+		if err := show(el); err != nil {
+			return err
+		}
+		if loaded {
+			return nil
+		}
+		_, err := el.Call("setAttribute", "src", src)
+		return err
+	}
+	if loaded {
+		// A copy without src replaces it: removing src alone leaves a
+		// frame's document loaded and a video playing.
+		clone, err := el.Call("cloneNode", true)
+		if err != nil {
+			return err
+		}
+		if _, err := clone.Call("removeAttribute", "src"); err != nil {
+			return err
+		}
+		if _, err := el.Call("replaceWith", clone); err != nil {
+			return fmt.Errorf("unloading a withdrawn embed: %w", err)
+		}
+		el = clone
+	}
+	if err := hide(el); err != nil {
+		return err
+	}
+	return m.placeholder(el, id)
+}
+
+// placeholder puts the notice of a refused embed before it, once.
+func (m *markup) placeholder(el safejs.Value, id string) error {
+	ref := attr(el, attrRef)
+	if ref != "" {
+		existing, err := m.svc.page.QueryAll(fmt.Sprintf(`civic-consent-placeholder[%s=%q]`, attrRef, ref))
+		if err != nil || len(existing) > 0 {
+			return err
+		}
+	} else {
+		m.refs++
+		ref = "m" + strconv.Itoa(m.refs)
+		if _, err := el.Call("setAttribute", attrRef, ref); err != nil {
+			return err
+		}
+	}
+	s := m.svc
+	w := s.words()
+	mw, ok := markupText[s.lang]
+	if !ok {
+		mw = markupText[consent.DefaultLanguage]
+	}
+	var title, provider string
+	catID := id
+	if svc, ok := s.catalogue.Service(id); ok {
+		catID = svc.Category
+		provider = svc.Provider
+		title = fmt.Sprintf(w.uses, svc.Provider, svc.Name.In(s.lang))
+	}
+	cat, _ := s.catalogue.Category(catID)
+	if title == "" {
+		title = fmt.Sprintf(mw.category, cat.Title.In(s.lang))
+	}
+	box, err := s.page.Element("civic-consent-placeholder", map[string]string{
+		attrService:  id,
+		attrPart:     partPlaceholder,
+		attrRef:      ref,
+		"role":       "region",
+		"aria-label": cat.Title.In(s.lang),
+	}, "")
+	if err != nil {
+		return err
+	}
+	root, err := box.Call("attachShadow", map[string]any{"mode": "open"})
+	if err != nil {
+		return fmt.Errorf("attachShadow: %w", err)
+	}
+	style, err := s.page.Element("link", map[string]string{"rel": "stylesheet", "href": s.styleURL}, "")
+	if err != nil {
+		return err
+	}
+	panel, err := s.page.Element("div", map[string]string{"class": "cc-placeholder"}, "")
+	if err != nil {
+		return err
+	}
+	head, err := s.page.Element("p", map[string]string{"class": "cc-placeholder-title"}, title)
+	if err != nil {
+		return err
+	}
+	why, err := s.page.Element("p", nil, cat.Description.In(s.lang))
+	if err != nil {
+		return err
+	}
+	button, err := s.page.Element("button", map[string]string{"type": "button", "class": "cc-btn"}, w.allow)
+	if err != nil {
+		return err
+	}
+	if err := s.onClick(button, func() { s.allow(catID) }); err != nil {
+		return err
+	}
+	if err := Append(panel, head, why, button); err != nil {
+		return err
+	}
+	if link, host, ok := elsewhere(attr(el, attrLink)); ok {
+		if provider == "" {
+			provider = host
+		}
+		p, err := s.page.Element("p", map[string]string{"class": "cc-placeholder-contact"}, "")
+		if err != nil {
+			return err
+		}
+		a, err := s.page.Element("a", map[string]string{"href": link, "rel": "noopener noreferrer", "target": "_blank"}, fmt.Sprintf(mw.link, provider))
+		if err != nil {
+			return err
+		}
+		if err := Append(p, a); err != nil {
+			return err
+		}
+		if err := Append(panel, p); err != nil {
+			return err
+		}
+	}
+	if err := Append(root, style, panel); err != nil {
+		return err
+	}
+	if err := s.page.Theme(box, el); err != nil {
+		consoleWarn("%v", err)
+	}
+	if _, err := el.Call("before", box); err != nil {
+		return fmt.Errorf("inserting the placeholder: %w", err)
+	}
+	return nil
+}
+
+// elsewhere accepts an absolute http(s) link and returns its host too.
+func elsewhere(link string) (string, string, bool) {
+	u, err := url.Parse(strings.TrimSpace(link))
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
+		return "", "", false
+	}
+	return u.String(), u.Hostname(), true
+}
+
+func (m *markup) dropPlaceholder(ref string) error {
+	if ref == "" {
+		return nil
+	}
+	els, err := m.svc.page.QueryAll(fmt.Sprintf(`civic-consent-placeholder[%s=%q]`, attrRef, ref))
+	if err != nil {
+		return err
+	}
+	return Remove(els...)
+}
+
+// orphans drops the placeholders of the embeds in a removed subtree that
+// are no longer anywhere in the page.
+func (m *markup) orphans(root safejs.Value) error {
+	gone, err := within(root, "["+attrRef+"]")
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, el := range gone {
+		ref := attr(el, attrRef)
+		still, err := m.svc.page.QueryAll(fmt.Sprintf(`[%s=%q]:not(civic-consent-placeholder)`, attrRef, ref))
+		if err != nil || len(still) > 0 {
+			errs = append(errs, err)
+			continue
+		}
+		errs = append(errs, m.dropPlaceholder(ref))
+	}
+	return errors.Join(errs...)
+}
+
+// run runs the queued scripts that are allowed, in order. A script that is
+// not allowed stays text/plain in the page, to be found again by the next
+// Apply; one that already ran is no longer text/plain, so none runs twice.
+func (m *markup) run() []error {
+	var errs []error
+	for !m.waiting && len(m.queue) > 0 {
+		el := m.queue[0]
+		m.queue = m.queue[1:]
+		if connected, _ := prop(el, "isConnected"); !truthy(connected) || !strings.EqualFold(attr(el, "type"), "text/plain") {
+			continue
+		}
+		id := attr(el, attrConsent)
+		allowed, known := permits(m.decision, id)
+		if !known {
+			m.warn(id)
+		}
+		if !allowed {
+			continue
+		}
+		if err := m.runScript(el, id); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errs
+}
+
+// runScript replaces a blocked script with a live copy: same attributes
+// but type, same nonce (which the browser hides from getAttribute), same
+// code. An external script keeps the scripts after it waiting until it has
+// loaded or failed, unless it is async.
+func (m *markup) runScript(old safejs.Value, id string) error {
+	doc := m.svc.page.document
+	s, err := doc.Call("createElement", "script")
+	if err != nil {
+		return err
+	}
+	attrs, err := prop(old, "attributes")
+	if err != nil {
+		return err
+	}
+	for _, a := range items(attrs) {
+		name, value := str(prop(a, "name")), str(prop(a, "value"))
+		switch name {
+		case "type", "nonce", attrType:
+			continue
+		}
+		if _, err := s.Call("setAttribute", name, value); err != nil {
+			return fmt.Errorf("copying %s to a script: %w", name, err)
+		}
+	}
+	if t := attr(old, attrType); t != "" {
+		if _, err := s.Call("setAttribute", "type", t); err != nil {
+			return err
+		}
+	}
+	if nonce := str(prop(old, "nonce")); nonce != "" {
+		if err := setProp(s, "nonce", nonce); err != nil {
+			return err
+		}
+	}
+	external := hasAttr(old, "src")
+	wait := external && !hasAttr(old, "async")
+	if external {
+		// Inserted scripts are async by default; these keep their order.
+		if err := setProp(s, "async", false); err != nil {
+			return err
+		}
+	} else if err := setProp(s, "text", str(prop(old, "text"))); err != nil {
+		return err
+	}
+	if wait {
+		if err := m.resumeAfter(s); err != nil {
+			return err
+		}
+	}
+	m.ran[id] = true
+	if _, err := old.Call("replaceWith", s); err != nil {
+		m.waiting = false
+		return fmt.Errorf("running a data-consent=%q script: %w", id, err)
+	}
+	return nil
+}
+
+// resumeAfter makes the queue wait until script has loaded or failed.
+func (m *markup) resumeAfter(script safejs.Value) error {
+	var fn safejs.Func
+	fn, err := safejs.FuncOf(func(safejs.Value, []safejs.Value) any {
+		if !m.waiting {
+			return nil
+		}
+		fn.Release()
+		m.waiting = false
+		if err := errors.Join(m.run()...); err != nil {
+			consoleError("running data-consent scripts: %v", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, ev := range []string{"load", "error"} {
+		if _, err := script.Call("addEventListener", ev, fn); err != nil {
+			fn.Release()
+			return err
+		}
+	}
+	m.waiting = true
+	return nil
+}
+
+// clearWithdrawn expires the first-party cookies of the services whose
+// scripts ran on this page and are now withdrawn (R16); the scripts
+// themselves stop with the next page load.
+func (m *markup) clearWithdrawn() error {
+	var errs []error
+	for id := range m.ran {
+		if allowed, _ := permits(m.decision, id); allowed {
+			continue
+		}
+		delete(m.ran, id)
+		services := m.svc.catalogue.ServicesIn(id)
+		if svc, ok := m.svc.catalogue.Service(id); ok {
+			services = []consent.Service{svc}
+		}
+		for _, svc := range services {
+			for _, c := range svc.Cookies {
+				if !c.ThirdParty {
+					errs = append(errs, m.svc.page.SetCookie(consent.ExpireCookieString(c.Name, consent.CookieOptions{})))
+				}
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (m *markup) warn(id string) {
+	if m.warned[id] {
+		return
+	}
+	m.warned[id] = true
+	consoleError("data-consent=%q names no service or category of the catalogue; that content stays blocked", id)
+}
+
+// hide hides an embed with an important inline display, keeping its own.
+func hide(el safejs.Value) error {
+	style, err := get(el, "style")
+	if err != nil {
+		return err
+	}
+	if !hasAttr(el, attrDisplay) {
+		value, _ := style.Call("getPropertyValue", "display")
+		priority, _ := style.Call("getPropertyPriority", "display")
+		saved := str(value, nil) + "!" + str(priority, nil)
+		if _, err := el.Call("setAttribute", attrDisplay, saved); err != nil {
+			return err
+		}
+	}
+	_, err = style.Call("setProperty", "display", "none", "important")
+	return err
+}
+
+// show gives a hidden embed its own display back.
+func show(el safejs.Value) error {
+	if !hasAttr(el, attrDisplay) {
+		return nil
+	}
+	value, priority, _ := strings.Cut(attr(el, attrDisplay), "!")
+	if _, err := el.Call("removeAttribute", attrDisplay); err != nil {
+		return err
+	}
+	style, err := get(el, "style")
+	if err != nil {
+		return err
+	}
+	if value == "" {
+		_, err = style.Call("removeProperty", "display")
+	} else {
+		_, err = style.Call("setProperty", "display", value, priority)
+	}
+	return err
+}
+
+// within returns root itself when it matches selector, then the matching
+// elements inside it, in document order.
+func within(root safejs.Value, selector string) ([]safejs.Value, error) {
+	var out []safejs.Value
+	if isElement(root) {
+		if ok, err := root.Call("matches", selector); err != nil {
+			return nil, err
+		} else if truthy(ok) {
+			out = append(out, root)
+		}
+	}
+	list, err := root.Call("querySelectorAll", selector)
+	if err != nil {
+		return nil, fmt.Errorf("querySelectorAll(%q): %w", selector, err)
+	}
+	return append(out, items(list)...), nil
+}
+
+// items returns the entries of a NodeList, NamedNodeMap or array; an
+// unreadable list is empty.
+func items(list safejs.Value) []safejs.Value {
+	n, err := prop(list, "length")
+	if err != nil {
+		return nil
+	}
+	count, _ := n.Int()
+	out := make([]safejs.Value, 0, count)
+	for i := range count {
+		v, err := prop(list, strconv.Itoa(i))
+		if err == nil && !v.IsUndefined() && !v.IsNull() {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func isElement(v safejs.Value) bool {
+	t, err := prop(v, "nodeType")
+	if err != nil {
+		return false
+	}
+	n, _ := t.Int()
+	return n == 1
+}
+
+func isPlaceholder(el safejs.Value) bool {
+	return strings.EqualFold(str(prop(el, "nodeName")), "civic-consent-placeholder")
+}
+
+func attr(el safejs.Value, name string) string {
+	return str(el.Call("getAttribute", name))
+}
+
+func hasAttr(el safejs.Value, name string) bool {
+	v, err := el.Call("hasAttribute", name)
+	return err == nil && truthy(v)
+}
+
+// str is a JavaScript string value as Go, "" for anything else.
+func str(v safejs.Value, err error) string {
+	if err != nil || v.Type() != safejs.TypeString {
+		return ""
+	}
+	s, _ := v.String()
+	return s
+}

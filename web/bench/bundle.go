@@ -1,0 +1,258 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// wasmPkg is the widget's browser entry point.
+const wasmPkg = "github.com/civic-consent/consent/wasm"
+
+// fileSize is one file of the bundle, raw and as each precompressed sibling.
+type fileSize struct {
+	name              string
+	raw, gzip, brotli int64
+}
+
+// distSizes reads the sizes of every file of the bundle directory and of
+// its .gz and .br siblings.
+func distSizes(dir string) ([]fileSize, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("bundle: %w", err)
+	}
+	var out []fileSize
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || strings.HasSuffix(name, ".gz") || strings.HasSuffix(name, ".br") {
+			continue
+		}
+		f := fileSize{name: name}
+		for _, s := range []struct {
+			suffix string
+			dst    *int64
+		}{{"", &f.raw}, {".gz", &f.gzip}, {".br", &f.brotli}} {
+			info, err := os.Stat(filepath.Join(dir, name+s.suffix))
+			if err != nil {
+				return nil, fmt.Errorf("bundle: %w", err)
+			}
+			*s.dst = info.Size()
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// wasmBuild is the wasm built three ways, to show what wasm-opt and the
+// name section weigh, and the code size of each package.
+type wasmBuild struct {
+	plain, opt fileSize // -s -w as build.sh builds it, without and with wasm-opt -Oz
+	optErr     error    // why there is no wasm-opt row
+	sections   map[string]int
+	packages   []pkgSize
+	codeTotal  int
+	chains     map[string][]string // package → shortest import chain from the entry point
+	exclusive  map[string]int      // package → code of it and of what only it imports
+}
+
+// buildWasm builds ./wasm as build.sh does, runs wasm-opt on it when
+// binaryen is installed, and builds it once more with its symbol names to
+// attribute the code to packages.
+func buildWasm(tmp string) (*wasmBuild, error) {
+	w := &wasmBuild{}
+	plain := filepath.Join(tmp, "consent.wasm")
+	if err := goBuildWasm(plain, "-s -w"); err != nil {
+		return nil, err
+	}
+	var err error
+	if w.plain, err = measure(plain, "consent.wasm"); err != nil {
+		return nil, err
+	}
+	opt := filepath.Join(tmp, "consent.opt.wasm")
+	if _, err := exec.LookPath("wasm-opt"); err != nil {
+		w.optErr = errors.New("wasm-opt is not installed (Debian package binaryen)")
+	} else if out, err := exec.Command("wasm-opt", "-Oz", "--enable-bulk-memory", "--enable-sign-ext",
+		"--enable-nontrapping-float-to-int", plain, "-o", opt).CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("wasm-opt: %w: %s", err, out)
+	} else if w.opt, err = measure(opt, "consent.wasm + wasm-opt -Oz"); err != nil {
+		return nil, err
+	}
+
+	named := filepath.Join(tmp, "consent.named.wasm")
+	if err := goBuildWasm(named, ""); err != nil {
+		return nil, err
+	}
+	return w, w.attribute(named)
+}
+
+// attribute reads a wasm built with its symbol names and attributes its
+// code to packages.
+func (w *wasmBuild) attribute(named string) error {
+	bin, err := os.ReadFile(named)
+	if err != nil {
+		return err
+	}
+	layout, err := parseWasm(bin)
+	if err != nil {
+		return err
+	}
+	deps, err := loadDeps()
+	if err != nil {
+		return err
+	}
+	w.chains = deps.chains()
+	paths := make([]string, 0, len(deps.imports))
+	for p := range deps.imports {
+		paths = append(paths, p)
+	}
+	w.sections = layout.sections
+	w.packages = packageSizes(layout.funcs, newSymbolPackages(paths, deps.root))
+	code := map[string]int{}
+	for _, p := range w.packages {
+		w.codeTotal += p.bytes
+		code[p.pkg] = p.bytes
+	}
+	// What each package brings in that nothing else needs.
+	w.exclusive = map[string]int{}
+	for p := range deps.imports {
+		if p == deps.root {
+			continue
+		}
+		for _, q := range deps.only(p) {
+			w.exclusive[p] += code[q]
+		}
+	}
+	return nil
+}
+
+// goBuildWasm builds the widget's wasm with the given linker flags.
+func goBuildWasm(out, ldflags string) error {
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags="+ldflags, "-o", out, wasmPkg)
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build %s (GOOS=js GOARCH=wasm): %w: %s", wasmPkg, err, b)
+	}
+	return nil
+}
+
+// measure returns the raw, gzip -9 and brotli -q 11 sizes of a file, as
+// build.sh compresses it.
+func measure(path, label string) (fileSize, error) {
+	f := fileSize{name: label}
+	info, err := os.Stat(path)
+	if err != nil {
+		return f, err
+	}
+	f.raw = info.Size()
+	if f.gzip, err = compressedSize(path, "gzip", "-9", "-n", "-c"); err != nil {
+		return f, err
+	}
+	if f.brotli, err = compressedSize(path, "brotli", "-q", "11", "-c"); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+func compressedSize(path, tool string, args ...string) (int64, error) {
+	cmd := exec.Command(tool, append(args, path)...)
+	var n countWriter
+	var stderr strings.Builder
+	cmd.Stdout = &n
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return 0, fmt.Errorf("%s %s: %w: %s", tool, path, err, stderr.String())
+	}
+	return int64(n), nil
+}
+
+// countWriter counts what is written to it.
+type countWriter int64
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	*c += countWriter(len(p))
+	return len(p), nil
+}
+
+// depGraph is the import graph of the wasm's packages.
+type depGraph struct {
+	root    string
+	imports map[string][]string
+}
+
+// loadDeps lists the packages the wasm is built from, with their imports.
+func loadDeps() (*depGraph, error) {
+	cmd := exec.Command("go", "list", "-deps", "-json=ImportPath,Imports", wasmPkg)
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("go list -deps %s: %w", wasmPkg, err)
+	}
+	g := &depGraph{imports: map[string][]string{}}
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	for {
+		var p struct {
+			ImportPath string
+			Imports    []string
+		}
+		if err := dec.Decode(&p); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			return nil, fmt.Errorf("go list -deps: %w", err)
+		}
+		sort.Strings(p.Imports)
+		g.imports[p.ImportPath] = p.Imports
+		g.root = p.ImportPath // -deps lists the named package last
+	}
+	return g, nil
+}
+
+// chains returns, for every package, a shortest chain of imports that
+// brings it in from the entry point (breadth first, imports in sorted
+// order, so that it is reproducible).
+func (g *depGraph) chains() map[string][]string {
+	chains := map[string][]string{g.root: {g.root}}
+	queue := []string{g.root}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		for _, q := range g.imports[p] {
+			if _, seen := chains[q]; seen {
+				continue
+			}
+			chains[q] = append(append([]string(nil), chains[p]...), q)
+			queue = append(queue, q)
+		}
+	}
+	return chains
+}
+
+// only returns the packages that every import chain to them goes
+// through pkg: pkg itself and what would leave the build with it.
+func (g *depGraph) only(pkg string) []string {
+	reach := map[string]bool{g.root: true}
+	queue := []string{g.root}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		for _, q := range g.imports[p] {
+			if q != pkg && !reach[q] {
+				reach[q] = true
+				queue = append(queue, q)
+			}
+		}
+	}
+	var out []string
+	for p := range g.imports {
+		if !reach[p] {
+			out = append(out, p)
+		}
+	}
+	return out
+}

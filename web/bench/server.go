@@ -1,0 +1,93 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/civic-consent/consent/web/site"
+)
+
+//go:embed pages/host.html
+var pagesFS embed.FS
+
+// The host pages: the same page, with one widget or the other.
+const (
+	pathOurs    = "/ours"
+	pathVanilla = "/vanilla"
+)
+
+// newServer returns the benchmark's one local server. Both widgets' files
+// go through the preview server's bundle handler (web/site): the same
+// precompressed brotli, the same cache headers (hashed names immutable,
+// the rest no-cache with an ETag), so that only the widgets differ.
+func newServer(distDir, vendorDir string, v vanillaFiles) (http.Handler, error) {
+	ours, err := site.New(site.Config{BundleDir: distDir})
+	if err != nil {
+		return nil, err
+	}
+	theirs, err := site.New(site.Config{BundleDir: vendorDir})
+	if err != nil {
+		return nil, err
+	}
+	tmpl, err := template.ParseFS(pagesFS, "pages/host.html")
+	if err != nil {
+		return nil, fmt.Errorf("bench: host page: %w", err)
+	}
+	oursPage, err := hostPage(tmpl, `<script src="/consent/consent.js" defer></script>`, "")
+	if err != nil {
+		return nil, err
+	}
+	// As vanilla-cookieconsent's documentation says: the stylesheet in the
+	// head, the library and its configuration as scripts, and the managed
+	// third-party script as text/plain with its category.
+	vanillaPage, err := hostPage(tmpl,
+		`<link rel="stylesheet" href="/vendor/`+v.style+`">`+"\n"+
+			`<script src="/vendor/`+v.script+`" defer></script>`+"\n"+
+			`<script src="/vendor/`+v.config+`" defer></script>`,
+		`<script type="text/plain" data-category="contact" data-src="https://www.google.com/recaptcha/api.js" async defer></script>`)
+	if err != nil {
+		return nil, err
+	}
+
+	mux := http.NewServeMux()
+	mux.Handle("GET /consent/", ours)
+	mux.Handle("GET /vendor/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r2 := r.Clone(r.Context())
+		r2.URL.Path = "/consent/" + strings.TrimPrefix(r.URL.Path, "/vendor/")
+		theirs.ServeHTTP(w, r2)
+	}))
+	mux.Handle("GET "+pathOurs, oursPage)
+	mux.Handle("GET "+pathVanilla, vanillaPage)
+	return mux, nil
+}
+
+// hostDoc is a host page, revalidated on each visit like a site's HTML.
+type hostDoc struct {
+	body []byte
+	etag string
+}
+
+func hostPage(t *template.Template, head, body string) (*hostDoc, error) {
+	var b bytes.Buffer
+	err := t.Execute(&b, map[string]template.HTML{"Head": template.HTML(head), "Body": template.HTML(body)})
+	if err != nil {
+		return nil, fmt.Errorf("bench: host page: %w", err)
+	}
+	sum := sha256.Sum256(b.Bytes())
+	return &hostDoc{body: b.Bytes(), etag: `"` + hex.EncodeToString(sum[:8]) + `"`}, nil
+}
+
+func (p *hostDoc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("ETag", p.etag)
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(p.body))
+}

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	consent "github.com/civic-consent/consent"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestMain runs the command itself when the tests start it as a child, so
+// that its exit status and output can be checked.
+func TestMain(m *testing.M) {
+	if os.Getenv("BUNDLE_TEST_MAIN") == "1" {
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// fakeInputs writes stand-ins for the compiled wasm and wasm_exec.js.
+func fakeInputs(t *testing.T) (wasm, exec string) {
+	t.Helper()
+	dir := t.TempDir()
+	wasm, exec = filepath.Join(dir, "consent.wasm"), filepath.Join(dir, "wasm_exec.js")
+	require.NoError(t, os.WriteFile(wasm, []byte("\x00asm fake"), 0o644))
+	require.NoError(t, os.WriteFile(exec, []byte("// fake wasm_exec"), 0o644))
+	return wasm, exec
+}
+
+// runMain runs the command with args and returns its stderr and exit code.
+func runMain(t *testing.T, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "BUNDLE_TEST_MAIN=1")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	if exit, ok := err.(*exec.ExitError); ok {
+		return stderr.String(), exit.ExitCode()
+	}
+	require.NoError(t, err)
+	return stderr.String(), 0
+}
+
+func TestAnInvalidCatalogueBuildsNothingAndSaysEveryProblem(t *testing.T) {
+	data, err := os.ReadFile("../catalogues/library.json")
+	require.NoError(t, err)
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(data, &doc))
+	site := doc["site"].(map[string]any)
+	site["maxAgeDays"] = 1000
+	site["position"] = "top"
+	services := doc["services"].([]any)
+	services[2].(map[string]any)["loader"].(map[string]any)["url"] = "http://stats.example.org/matomo.js"
+	services[3].(map[string]any)["category"] = "videos"
+	bad, err := json.Marshal(doc)
+	require.NoError(t, err)
+	catalogue := filepath.Join(t.TempDir(), "bad.json")
+	require.NoError(t, os.WriteFile(catalogue, bad, 0o644))
+
+	wasm, execJS := fakeInputs(t)
+	out := filepath.Join(t.TempDir(), "dist")
+	stderr, code := runMain(t, "-catalogue", catalogue, "-wasm", wasm, "-exec", execJS, "-src", "../src", "-out", out)
+	assert.Equal(t, 1, code)
+	for _, want := range []string{
+		"site.maxAgeDays: 1000 is out of range",
+		`site.position: "top" is not one of`,
+		"services[2].loader.url: ",
+		`services[3].category: unknown category "videos"`,
+	} {
+		assert.Contains(t, stderr, want)
+	}
+	assert.Contains(t, stderr, catalogue+" is not a valid catalogue")
+	_, err = os.Stat(out)
+	assert.ErrorIs(t, err, os.ErrNotExist, "nothing written")
+}
+
+func TestMalformedJSONIsReportedWithItsPlace(t *testing.T) {
+	catalogue := filepath.Join(t.TempDir(), "bad.json")
+	require.NoError(t, os.WriteFile(catalogue, []byte(`{"site": {"name": {"fr": 1}, "colour": "red"}, "categories": [], "services": []`), 0o644))
+	wasm, execJS := fakeInputs(t)
+	out := filepath.Join(t.TempDir(), "dist")
+	err := run(catalogue, wasm, execJS, "../src", out)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "invalid JSON")
+	_, statErr := os.Stat(out)
+	assert.ErrorIs(t, statErr, os.ErrNotExist)
+}
+
+func TestBundleOfAnotherSite(t *testing.T) {
+	wasm, execJS := fakeInputs(t)
+	out := filepath.Join(t.TempDir(), "dist")
+	require.NoError(t, run("../catalogues/library.json", wasm, execJS, "../src", out))
+
+	entries, err := os.ReadDir(out)
+	require.NoError(t, err)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	hashed := regexp.MustCompile(`^(consent|wasm_exec|frame)\.[0-9a-f]{10}\.(wasm|js|css)$`)
+	require.Len(t, names, 5, "%v", names)
+	for _, n := range names {
+		if n != "consent.js" {
+			assert.Regexp(t, hashed, n)
+		}
+	}
+
+	loader, err := os.ReadFile(filepath.Join(out, "consent.js"))
+	require.NoError(t, err)
+	assert.NotContains(t, string(loader), "__BUNDLE__")
+	m := regexp.MustCompile(`var BUNDLE = (.*);\n`).FindSubmatch(loader)
+	require.NotNil(t, m)
+	var b bundle
+	require.NoError(t, json.Unmarshal(m[1], &b))
+	c, err := consent.ParseCatalogue([]byte(b.Catalogue))
+	require.NoError(t, err, "the loader carries a valid catalogue")
+	assert.Equal(t, "Médiathèque municipale de Valmont", c.Site.Name["fr"])
+	assert.Equal(t, []string{"fr", "en"}, b.Languages)
+	assert.Contains(t, b.Bodies["fr"], "Matomo, hébergé par la médiathèque", "the first layer is prerendered from this catalogue")
+	assert.Contains(t, b.Bodies["en"], "Reject all")
+	assert.NotContains(t, b.Bodies["fr"], "reCAPTCHA", "nothing of the seed")
+	for _, key := range []string{"wasm", "exec", "frame", "css"} {
+		assert.Contains(t, names, b.Files[key], key)
+	}
+}
+
+func TestTheSeedIsTheDefault(t *testing.T) {
+	wasm, execJS := fakeInputs(t)
+	out := filepath.Join(t.TempDir(), "dist")
+	require.NoError(t, run("", wasm, execJS, "../src", out))
+	loader, err := os.ReadFile(filepath.Join(out, "consent.js"))
+	require.NoError(t, err)
+	assert.Contains(t, string(loader), "Saint-Maur Open Data")
+}
+
+func TestCheckOnlyValidates(t *testing.T) {
+	stderr, code := runMain(t, "-check", "-catalogue", "../catalogues/library.json")
+	assert.Equal(t, 0, code, stderr)
+	catalogue := filepath.Join(t.TempDir(), "bad.json")
+	require.NoError(t, os.WriteFile(catalogue, []byte(`{"site": {}, "categories": [], "services": []}`), 0o644))
+	stderr, code = runMain(t, "-check", "-catalogue", catalogue)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "site.name: missing text")
+	assert.Contains(t, stderr, "categories: no necessary category")
+}

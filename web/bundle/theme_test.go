@@ -1,0 +1,178 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The widget's themes are sets of --cc-* custom properties: consent.css's
+// light and dark defaults, and each theme a shipped host page sets over
+// them (the library demo's, light and dark). R22 holds in every one.
+
+var (
+	customProperty = regexp.MustCompile(`(--cc-[a-z-]+)\s*:\s*([^;]+);`)
+	darkMedia      = regexp.MustCompile(`@media\s*\(prefers-color-scheme:\s*dark\)\s*\{`)
+)
+
+// themeBlocks returns the custom properties a stylesheet sets at its top
+// level (light) and inside its prefers-color-scheme: dark block.
+func themeBlocks(t *testing.T, path string) (light, dark map[string]string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	css := regexp.MustCompile(`(?s)/\*.*?\*/`).ReplaceAllString(string(data), "")
+	loc := darkMedia.FindStringIndex(css)
+	require.NotNil(t, loc, "%s has no dark scheme", path)
+	// The media block ends where its braces balance.
+	depth, end := 1, loc[1]
+	for ; depth > 0; end++ {
+		switch css[end] {
+		case '{':
+			depth++
+		case '}':
+			depth--
+		}
+	}
+	props := func(s string) map[string]string {
+		m := map[string]string{}
+		for _, p := range customProperty.FindAllStringSubmatch(s, -1) {
+			m[p[1]] = strings.TrimSpace(p[2])
+		}
+		return m
+	}
+	return props(css[:loc[0]] + css[end:]), props(css[loc[1]:end])
+}
+
+// overlay is base with the host's values on top.
+func overlay(base, host map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range host {
+		out[k] = v
+	}
+	return out
+}
+
+type rgb struct{ r, g, b float64 }
+
+func parseColour(s string) (rgb, error) {
+	s = strings.TrimSpace(s)
+	if h, ok := strings.CutPrefix(s, "#"); ok {
+		if len(h) == 3 {
+			h = string([]byte{h[0], h[0], h[1], h[1], h[2], h[2]})
+		}
+		if len(h) != 6 {
+			return rgb{}, fmt.Errorf("colour %q", s)
+		}
+		n, err := strconv.ParseUint(h, 16, 32)
+		if err != nil {
+			return rgb{}, fmt.Errorf("colour %q: %w", s, err)
+		}
+		return rgb{float64(n >> 16 & 0xff), float64(n >> 8 & 0xff), float64(n & 0xff)}, nil
+	}
+	return rgb{}, fmt.Errorf("colour %q is not #rgb or #rrggbb", s)
+}
+
+// luminance is WCAG 2's relative luminance.
+func (c rgb) luminance() float64 {
+	lin := func(v float64) float64 {
+		v /= 255
+		if v <= 0.04045 {
+			return v / 12.92
+		}
+		return math.Pow((v+0.055)/1.055, 2.4)
+	}
+	return 0.2126*lin(c.r) + 0.7152*lin(c.g) + 0.0722*lin(c.b)
+}
+
+func contrast(a, b rgb) float64 {
+	la, lb := a.luminance(), b.luminance()
+	return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+}
+
+// pairs are the colours the widget's stylesheet puts on each other, with
+// the ratio each needs: 4.5 for text (R22), 3 for the edges of controls and
+// the focus ring (WCAG 1.4.11).
+var pairs = []struct {
+	fg, bg string
+	min    float64
+	what   string
+}{
+	{"--cc-fg", "--cc-bg", 4.5, "text"},
+	{"--cc-muted", "--cc-bg", 4.5, "secondary text (refusal, always on)"},
+	{"--cc-accent-fg", "--cc-accent", 4.5, "button text"},
+	{"--cc-border", "--cc-bg", 3, "borders of toggles and the close button"},
+	{"--cc-accent", "--cc-bg", 3, "a switched-on toggle, a button's edge"},
+	{"--cc-focus", "--cc-bg", 3, "focus ring"},
+	{"--cc-muted", "--cc-bg", 3, "a switched-off toggle's knob"},
+	{"--cc-accent-fg", "--cc-accent", 3, "a switched-on toggle's knob"},
+}
+
+func TestR22ContrastInEveryShippedTheme(t *testing.T) {
+	light, dark := themeBlocks(t, "../src/consent.css")
+	libLight, libDark := themeBlocks(t, "../demo/static/library.css")
+	themes := map[string]map[string]string{
+		"default light": light,
+		"default dark":  overlay(light, dark),
+		"library light": overlay(light, libLight),
+		"library dark":  overlay(overlay(light, dark), overlay(libLight, libDark)),
+	}
+	for name, theme := range themes {
+		for _, p := range pairs {
+			fg, err := parseColour(theme[p.fg])
+			require.NoError(t, err, "%s %s", name, p.fg)
+			bg, err := parseColour(theme[p.bg])
+			require.NoError(t, err, "%s %s", name, p.bg)
+			ratio := contrast(fg, bg)
+			assert.GreaterOrEqual(t, ratio, p.min, "R22 %s: %s %s on %s %s is %.2f:1 (%s)", name, p.fg, theme[p.fg], p.bg, theme[p.bg], ratio, p.what)
+		}
+	}
+}
+
+func TestContrastFormula(t *testing.T) {
+	black, white := rgb{0, 0, 0}, rgb{255, 255, 255}
+	assert.InDelta(t, 21, contrast(black, white), 1e-9)
+	assert.InDelta(t, 1, contrast(white, white), 1e-9)
+	grey, err := parseColour("#767676")
+	require.NoError(t, err)
+	assert.InDelta(t, 4.54, contrast(grey, white), 0.01, "the well-known limit grey")
+	_, err = parseColour("rgb(0, 0, 0)")
+	assert.Error(t, err)
+}
+
+// TestThemePropertiesAreOneList keeps the theme's properties the same in
+// consent.css (defaults), frame.js (copied into the frame) and the wasm
+// (copied onto placeholders), so that every documented one works.
+func TestThemePropertiesAreOneList(t *testing.T) {
+	light, dark := themeBlocks(t, "../src/consent.css")
+	var declared []string
+	for k := range light {
+		declared = append(declared, k)
+	}
+	slices.Sort(declared)
+	for k := range dark {
+		assert.Contains(t, declared, k, "the dark scheme sets only known properties")
+	}
+	quoted := regexp.MustCompile(`['"](--cc-[a-z-]+)['"]`)
+	for _, path := range []string{"../src/frame.js", "../../wasm/theme.go"} {
+		data, err := os.ReadFile(path)
+		require.NoError(t, err)
+		var listed []string
+		for _, m := range quoted.FindAllStringSubmatch(string(data), -1) {
+			listed = append(listed, m[1])
+		}
+		slices.Sort(listed)
+		assert.Equal(t, declared, slices.Compact(listed), path)
+	}
+}

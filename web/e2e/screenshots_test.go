@@ -1,0 +1,79 @@
+package e2e
+
+import (
+	"bytes"
+	"errors"
+	"image"
+	"image/png"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/civic-consent/consent/web/e2e/engine"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// screenshotDir receives the README's screenshots, relative to this
+// package: docs/screenshots at the repository's root. They are committed.
+const screenshotDir = "../../docs/screenshots"
+
+func TestScreenshots(t *testing.T) {
+	require.NoError(t, os.MkdirAll(screenshotDir, 0o755))
+	browsers.Run(t, func(t *testing.T, b engine.Browser) {
+		for _, st := range []widgetState{stateFirstLayer, statePreferences, statePlaceholder} {
+			t.Run(st.name, func(t *testing.T) {
+				tb := st.show(t, b, engine.PageOptions{Width: 1280, Height: 800})
+				if st.name == statePlaceholder.name {
+					// The placeholder in the middle of the view, without
+					// the focus ring the refusal left on the floating
+					// button.
+					tb.eval(`(() => {
+document.querySelector('civic-consent-placeholder').scrollIntoView({block: 'center'});
+document.querySelector('civic-consent iframe').contentDocument.activeElement.blur();
+return true;
+})()`, nil)
+				}
+				// Fonts and the frame's size are settled before the shot.
+				tb.waitFor(`document.fonts.status === 'loaded' && document.querySelector('civic-consent iframe').contentDocument.fonts.status === 'loaded'`)
+
+				path := filepath.Join(screenshotDir, b.Name()+"-"+st.name+".png")
+				if err := os.Remove(path); !errors.Is(err, fs.ErrNotExist) {
+					require.NoError(t, err, "removing the last run's %s", path)
+				}
+				require.NoError(t, tb.Screenshot(path))
+				assertScreenshot(t, path)
+			})
+		}
+	})
+}
+
+// assertScreenshot checks that path is a whole PNG of a real page: at least
+// 640×400, not one flat colour, and not so small a file that it could not
+// hold the widget.
+func assertScreenshot(t *testing.T, path string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Greater(t, len(data), 10_000, "%s is too small to show a page", path)
+	img, err := png.Decode(bytes.NewReader(data))
+	require.NoError(t, err, "%s is not a valid PNG", path)
+	size := img.Bounds().Size()
+	assert.GreaterOrEqual(t, size.X, 640, "%s width", path)
+	assert.GreaterOrEqual(t, size.Y, 400, "%s height", path)
+	assert.Greater(t, colours(img, 3), 16, "%s is nearly one flat colour", path)
+}
+
+// colours counts the distinct colours of img, sampled every step pixels.
+func colours(img image.Image, step int) int {
+	seen := map[[4]uint32]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += step {
+		for x := b.Min.X; x < b.Max.X; x += step {
+			r, g, bl, a := img.At(x, y).RGBA()
+			seen[[4]uint32{r, g, bl, a}] = true
+		}
+	}
+	return len(seen)
+}
