@@ -75,7 +75,9 @@ func (p *Preferences) category(cat consent.Category) app.UI {
 				return app.Span().Class("cc-locked").Text(text(s.Lang, labelAlwaysOn))
 			}).Else(func() app.UI {
 				return p.toggle("cc-toggle-"+cat.ID, titleID, on, mixed, func(ctx app.Context) {
-					s.SetCategory(cat.ID, !on)
+					// Read at click time: go-app keeps the first render's handler.
+					now, _ := s.CategoryOn(cat.ID)
+					s.SetCategory(cat.ID, !now)
 				})
 			}),
 		),

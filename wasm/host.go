@@ -116,7 +116,8 @@ func (h *host) Show(from, to app.View) {
 
 func focusTarget(v app.View) string {
 	if v == app.ViewBanner {
-		return "#cc-banner"
+		// The preferences were opened from the first layer's button.
+		return "#cc-banner [data-action=customise]"
 	}
 	return ".cc-fab"
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"os/exec"
 	"runtime"
 	"sort"
 	"strings"
@@ -16,6 +17,7 @@ type results struct {
 	started, finished time.Time
 	loadStart         string // /proc/loadavg's 1-minute figure, before and after
 	loadEnd           string
+	distDir           string
 	n                 int
 	chromium          string
 	profiles          []profile
@@ -31,6 +33,7 @@ func key(p profile, w widget) string { return p.name + "/" + w.name }
 func (r *results) markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Benchmark: civic-consent vs vanilla-cookieconsent 3.1.0\n\n")
+	fmt.Fprintf(&b, "civic-consent at %s, bundle %s · ", gitVersion(), r.distDir)
 	fmt.Fprintf(&b, "%s · %s (nproc %d) · %s · %s · %d cold loads per cell, median (min–max) · run took %s, load average %s before the loads, %s after\n\n",
 		r.started.UTC().Format("2006-01-02 15:04 MST"), cpuModel(), runtime.NumCPU(),
 		browserName(r.chromium), runtime.Version(), r.n, r.finished.Sub(r.started).Round(time.Second), r.loadStart, r.loadEnd)
@@ -261,7 +264,8 @@ func (r *results) targets(b *strings.Builder) {
 }
 
 func (r *results) bundleTables(b *strings.Builder) {
-	b.WriteString("## Bundle (web/dist)\n\n| file | raw (B) | gzip -9 (B) | brotli -q 11 (B) |\n|---|---|---|---|\n")
+	fmt.Fprintf(b, "## Bundle (%s)\n\n| file", r.distDir)
+	b.WriteString(" | raw (B) | gzip -9 (B) | brotli -q 11 (B) |\n|---|---|---|---|\n")
 	var tr, tg, tb int64
 	for _, f := range r.dist {
 		fmt.Fprintf(b, "| %s | %d | %d | %d |\n", f.name, f.raw, f.gzip, f.brotli)
@@ -402,6 +406,20 @@ func browserName(product string) string {
 	}
 	_, version, _ := strings.Cut(product, "/")
 	return "Chromium " + version + " headless"
+}
+
+// gitVersion names the widget's source: the commit, and whether the tree
+// had changes.
+func gitVersion() string {
+	out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
+	if err != nil {
+		return "an unknown commit"
+	}
+	v := "commit " + strings.TrimSpace(string(out))
+	if st, err := exec.Command("git", "status", "--porcelain").Output(); err == nil && len(st) > 0 {
+		v += " with uncommitted changes"
+	}
+	return v
 }
 
 // loadAverage is the machine's 1-minute load average: other work on the

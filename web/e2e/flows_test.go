@@ -103,7 +103,7 @@ func TestR14R15R16WithdrawalStopsGoogle(t *testing.T) {
 
 		proxy.Reset()
 		tb.load("/contact")
-		assert.Empty(t, google(t), "R16: after withdrawal and reload, nothing goes to Google")
+		assert.Empty(t, thirdParty(t), "R16: after withdrawal and reload, nothing leaves for Google or anyone else")
 	})
 }
 

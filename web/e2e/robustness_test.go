@@ -263,15 +263,28 @@ func removeFile(t *testing.T, dir, name string) {
 }
 
 // failedClosed waits until a widget that cannot start has turned itself
-// off, and checks what the visitor gets: the host page as it is without the
-// widget, no frame in sight, nothing optional loaded, and the links of the
-// page working.
+// off (or, once the page has loaded, was never created), and checks what the
+// visitor gets: the host page as it is without the widget, no frame in
+// sight, and nothing optional loaded.
 func failedClosed(t *testing.T, tb *tab, want hostState) {
 	t.Helper()
-	tb.waitMode("off")
-	assert.Equal(t, "none", tb.str(`getComputedStyle(document.querySelector('civic-consent iframe')).display`), "the frame is hidden")
+	tb.waitFor(`document.readyState === 'complete' && (() => { const f = document.querySelector('civic-consent iframe'); return !f || f.getAttribute('data-mode') === 'off'; })()`)
+	assert.Contains(t, []string{"absent", "none"}, tb.str(`(() => { const f = document.querySelector('civic-consent iframe'); return f ? getComputedStyle(f).display : 'absent'; })()`), "the frame is hidden or absent")
 	assertSameHost(t, want, tb.host(), "widget off")
-	assertNothingLoaded(t, tb, "widget off")
+	assertNothingOptional(t, tb, "widget off")
+}
+
+// assertNothingOptional checks that no reCAPTCHA is in the page or ran,
+// that the page's API (if the loader got to define it) allows nothing, and
+// that not one request went to another origin since the last proxy.Reset.
+func assertNothingOptional(t *testing.T, tb *tab, when string) {
+	t.Helper()
+	assert.Equal(t, 0, tb.num(`document.querySelectorAll('script[src*="recaptcha"], script[src*="google"], iframe[src*="google"], .stub-recaptcha').length`), "%s: no reCAPTCHA in the DOM", when)
+	assert.Equal(t, "undefined", tb.str(`typeof window.recaptchaRuns`), "%s: Google's loader never ran", when)
+	var allowed bool
+	tb.eval(`!!(window.civicConsent && window.civicConsent.allowed('recaptcha'))`, &allowed)
+	assert.False(t, allowed, "%s: the page's API says reCAPTCHA is not allowed", when)
+	assert.Empty(t, thirdParty(t), "%s: no request to any other origin", when)
 }
 
 // assertOneConsentError checks, where the engine can read the console, that
@@ -318,14 +331,15 @@ func assertFailsClosed(t *testing.T, breakIt func(dir string), causes func(base 
 		require.NoError(t, plain.Close())
 
 		proxy.Reset()
-		tb := openPlain(t, b, base+"/contact", `!!document.querySelector('civic-consent iframe')`)
+		tb := openPlain(t, b, base+"/contact", `document.readyState === 'complete'`)
 		failedClosed(t, tb, want)
 		assertOneConsentError(t, tb, 0, causes(base)...)
 		tb.click(`.site-nav a[href="/charte-cookies"]`)
 		tb.waitFor(`location.pathname === '/charte-cookies' && document.readyState === 'complete'`)
 
 		// The cookie is the host's (127.0.0.1), whatever the port: the
-		// broken site sees a valid acceptance, and still loads nothing.
+		// broken site gets the acceptance made on the working one, and
+		// still loads nothing.
 		accepted := open(t, b, "/contact", engine.PageOptions{})
 		accepted.click(frame(`.cc-actions [data-action=accept]`))
 		accepted.waitFor(`window.recaptchaRuns === 1`)
@@ -384,6 +398,25 @@ func TestFailsClosedWhenTheCatalogueIsInvalid(t *testing.T) {
 	})
 }
 
+// A page that includes the loader twice (?twice=1) is a host's mistake the
+// widget can survive: the first copy runs as usual, so the visitor is asked
+// and can choose; the second only says so in the console.
+func TestFailsClosedWhenTheCatalogueIsNotJSON(t *testing.T) {
+	// consent.js holds the catalogue as a JSON text in a JavaScript string:
+	// without the quote that closes the loader's URL, the JavaScript is
+	// still valid but the JSON is not, as after a careless hand edit of a
+	// deployed bundle.
+	const good, bad = `recaptcha/api.js\"`, `recaptcha/api.js`
+	assertFailsClosed(t, func(dir string) {
+		b, err := os.ReadFile(filepath.Join(dir, "consent.js"))
+		require.NoError(t, err)
+		require.Equal(t, 1, bytes.Count(b, []byte(good)), "the catalogue in consent.js names the loader once")
+		replaceFile(t, dir, "consent.js", bytes.Replace(b, []byte(good), []byte(bad), 1))
+	}, func(string) []string {
+		return []string{"catalogue", "JSON"}
+	})
+}
+
 func TestLoaderIncludedTwiceRunsOnce(t *testing.T) {
 	browsers.Run(t, func(t *testing.T, b engine.Browser) {
 		plain := openPlain(t, b, siteURL+"/contact?nowidget=1", `document.readyState === 'complete'`)
@@ -396,7 +429,7 @@ func TestLoaderIncludedTwiceRunsOnce(t *testing.T) {
 		assert.Equal(t, 1, tb.num(`document.querySelectorAll('civic-consent').length`), "one widget")
 		assert.Equal(t, "banner", tb.mode())
 		assertOneConsentError(t, tb, 0, "more than once")
-		assertNothingLoaded(t, tb, "before a choice")
+		assertNothingOptional(t, tb, "before a choice")
 		got := tb.host()
 		// The one widget placed its placeholder as usual; everything else
 		// of the host's is as without the widget.

@@ -615,9 +615,10 @@ func TestR8NothingPreTicked(t *testing.T) {
 }
 
 // unreachableJS lists the page's visible controls that no scroll position
-// brings out from under the widget's frame: for each, it scrolls so that
-// its centre is in the part of the viewport the frame leaves free, if any,
-// and checks that a click there reaches it. It puts the scroll back.
+// brings out from under the widget's frame: for each, it looks for a scroll
+// position that puts the control's centre in a band of the viewport the
+// frame leaves free (above it or below it), scrolls there and checks that a
+// click at the centre reaches the control. It puts the scroll back.
 const unreachableJS = `(() => {
 const f = document.querySelector('civic-consent iframe');
 const cover = f.getBoundingClientRect(); // fixed: the same at every scroll position
@@ -626,15 +627,20 @@ const vh = window.innerHeight, max = Math.max(0, se.scrollHeight - vh), start = 
 const describe = (el) => el.tagName.toLowerCase() + ' ' + JSON.stringify((el.textContent || el.name || el.id || '').trim().slice(0, 30)) + (el.getAttribute('href') ? ' ' + el.getAttribute('href') : '');
 const out = [];
 for (const el of document.querySelectorAll('a[href], button, input:not([type=hidden]), textarea, select')) {
-	if (f.contains(el) || el.closest('civic-consent')) continue;
+	if (el.closest('civic-consent')) continue;
 	const r0 = el.getClientRects()[0];
 	if (!r0 || r0.width === 0 || r0.height === 0) continue; // not drawn: the page's own choice
 	const top = r0.top + window.scrollY, cx = r0.left + r0.width / 2, cy = top + r0.height / 2;
 	if (top + r0.height <= 0 || r0.right + window.scrollX <= 0) continue; // drawn off the page until focused, like a skip link
 	const under = cover.width > 0 && cover.height > 0 && cx >= cover.left && cx <= cover.right;
-	const free = under ? Math.min(vh, cover.top) : vh; // the frame sits at the bottom
-	const y = Math.min(max, Math.max(0, cy - free / 2));
-	if (cy - y < 0 || cy - y >= free) { out.push(describe(el) + ': under the widget at every scroll position'); continue; }
+	const bands = under ? [[0, Math.min(vh, cover.top)], [Math.max(0, cover.bottom), vh]] : [[0, vh]];
+	let y = -1;
+	for (const [lo, hi] of bands) {
+		if (hi <= lo) continue;
+		const at = Math.min(max, Math.max(0, cy - (lo + hi) / 2));
+		if (cy - at >= lo && cy - at < hi) { y = at; break; }
+	}
+	if (y < 0) { out.push(describe(el) + ': under the widget at every scroll position'); continue; }
 	window.scrollTo({top: y, left: window.scrollX, behavior: 'instant'});
 	const r = el.getClientRects()[0], hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
 	if (hit !== el && !el.contains(hit)) out.push(describe(el) + ': covered by ' + (hit ? hit.tagName.toLowerCase() : 'nothing'));

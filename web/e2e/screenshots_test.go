@@ -35,7 +35,7 @@ document.querySelector('civic-consent iframe').contentDocument.activeElement.blu
 return true;
 })()`, nil)
 				}
-				// Fonts and the frame's size are settled before the shot.
+				// The fonts are in before the shot.
 				tb.waitFor(`document.fonts.status === 'loaded' && document.querySelector('civic-consent iframe').contentDocument.fonts.status === 'loaded'`)
 
 				path := filepath.Join(screenshotDir, b.Name()+"-"+st.name+".png")

@@ -84,15 +84,28 @@
       } else {
         set('left', '0'); set('bottom', '0'); set('width', '100%');
       }
-      set('height', Math.ceil(root ? root.getBoundingClientRect().height : 0) + 'px');
+      var height = Math.ceil(root ? root.getBoundingClientRect().height : 0);
+      set('height', height + 'px');
+      reserve(position === 'center' ? 0 : height);
     } else if (mode === 'button') {
       set('left', '0'); set('bottom', '0'); set('width', '100%');
       var fab = document.querySelector('.cc-fab');
       var r = fab ? fab.getBoundingClientRect() : { right: 0, height: 0 };
       set('width', Math.ceil(r.right + 8) + 'px'); set('height', Math.ceil(r.height + 16) + 'px');
+      reserve(Math.ceil(r.height + 16));
     } else {
       set('width', '0'); set('height', '0');
+      reserve(0);
     }
+  }
+
+  // reserve gives the widget's container, at the end of the page, the height
+  // of what the frame covers at the bottom of the viewport, so that the end
+  // of the page can always be scrolled into view (R9). Nothing above it
+  // moves: the page's layout does not shift.
+  function reserve(height) {
+    var box = el.parentNode;
+    if (box && box.style) box.style.setProperty('height', height + 'px', 'important');
   }
 
   function setMode(m) {

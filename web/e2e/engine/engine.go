@@ -101,11 +101,12 @@ type Page interface {
 	Screenshot(path string) error
 	// ConsoleMessages returns, in order, every console message of the
 	// page's documents and their frames since the page opened, across
-	// navigations: console calls, uncaught exceptions and, where the engine
-	// reports them, the browser's own messages (Chromium: failed loads and
-	// the like). WebKit cannot (WebDriver classic has no log, and WebKitGTK
-	// does not print the console of automation sessions): there it fails
-	// with ErrUnsupported.
+	// navigations: console calls, uncaught exceptions and unhandled
+	// rejections, and the browser's own messages as far as the engine
+	// reports them (Chromium: failed loads, refused scripts, CSP; Firefox:
+	// refused scripts, CSP). WebKit cannot (WebDriver classic has no log,
+	// and WebKitGTK does not print the console of automation sessions):
+	// there it fails with ErrUnsupported.
 	ConsoleMessages() ([]ConsoleMessage, error)
 	// Close closes the page and discards its state.
 	Close() error
