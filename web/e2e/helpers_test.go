@@ -169,9 +169,9 @@ func (tb *tab) console() ([]engine.ConsoleMessage, bool) {
 }
 
 // consoleSince waits until one of the messages logged after the first
-// since matches, and returns those messages; false if the engine cannot
-// read its console.
-func (tb *tab) consoleSince(since int, match func(engine.ConsoleMessage) bool) ([]engine.ConsoleMessage, bool) {
+// since matches (what describes the match, for the failure), and returns
+// those messages; false if the engine cannot read its console.
+func (tb *tab) consoleSince(since int, what string, match func(engine.ConsoleMessage) bool) ([]engine.ConsoleMessage, bool) {
 	tb.t.Helper()
 	deadline := time.Now().Add(wait)
 	for {
@@ -189,7 +189,7 @@ func (tb *tab) consoleSince(since int, match func(engine.ConsoleMessage) bool) (
 			}
 		}
 		if time.Now().After(deadline) {
-			require.FailNow(tb.t, "no matching console message", "after %v; the console had %+v", wait, msgs)
+			require.FailNow(tb.t, "no console message "+what, "after %v, the console had %+v", wait, msgs)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

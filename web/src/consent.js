@@ -17,7 +17,13 @@
     console.error('consent: consent.js is included more than once on this page; only the first copy runs.');
     return;
   }
-  var SITE = JSON.parse(BUNDLE.catalogue).site;
+  var SITE;
+  try {
+    SITE = JSON.parse(BUNDLE.catalogue).site;
+  } catch (err) {
+    console.error('consent: the catalogue in consent.js is not valid JSON (' + err.message + '); the widget is off and optional services stay off.');
+    return;
+  }
 
   // Google Consent Mode v2: every type is denied before any Google tag can
   // run, even if the widget cannot start; the widget sends 'update' through

@@ -158,7 +158,7 @@
       return WebAssembly.instantiateStreaming(r, go.importObject);
     })
     .then(function (result) { return go.run(result.instance); }, function (err) {
-      throw new Error('the widget could not load ' + wasmURL + ' (' + err.message + ')');
+      throw new Error('the widget could not load ' + wasmURL + ' (' + err.name + ': ' + err.message + ')');
     })
     .then(function () { if (mode !== 'off') fail('the widget stopped'); })
     .catch(function (err) { fail(err.message); });
