@@ -115,7 +115,7 @@ func run(cfg config) (string, error) {
 	go srv.Serve(ln)
 	defer srv.Close()
 
-	r := &results{started: time.Now(), loadStart: loadAverage(), n: cfg.n, distDir: cfg.distDir,
+	r := &results{started: time.Now(), loadStart: loadAverage(), n: cfg.n, distDir: cfg.distDir, version: gitVersion(),
 		first: map[string][]visit{}, ret: map[string][]visit{}, traces: map[string]*blockingTrace{}}
 	if len(cfg.profiles) > 0 {
 		c, err := launch(cfg.execPath)

@@ -56,7 +56,7 @@
   observe('layout-shift', function (e) {
     b.shifts.push({
       t: e.startTime, value: e.value, input: e.hadRecentInput,
-      sources: (e.sources || []).map(function (s) { return describe(s.node); }).join(', ')
+      sources: (e.sources || []).map(function (s) { return describe(s.node); }).sort().join(', ')
     });
   });
   observe('longtask', function (e) {

@@ -18,6 +18,7 @@ type results struct {
 	loadStart         string // /proc/loadavg's 1-minute figure, before and after
 	loadEnd           string
 	distDir           string
+	version           string // the widget's source, from git
 	n                 int
 	chromium          string
 	profiles          []profile
@@ -33,7 +34,7 @@ func key(p profile, w widget) string { return p.name + "/" + w.name }
 func (r *results) markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Benchmark: civic-consent vs vanilla-cookieconsent 3.1.0\n\n")
-	fmt.Fprintf(&b, "civic-consent at %s, bundle %s · ", gitVersion(), r.distDir)
+	fmt.Fprintf(&b, "civic-consent at %s, bundle %s · ", r.version, r.distDir)
 	fmt.Fprintf(&b, "%s · %s (nproc %d) · %s · %s · %d cold loads per cell, median (min–max) · run took %s, load average %s before the loads, %s after\n\n",
 		r.started.UTC().Format("2006-01-02 15:04 MST"), cpuModel(), runtime.NumCPU(),
 		browserName(r.chromium), runtime.Version(), r.n, r.finished.Sub(r.started).Round(time.Second), r.loadStart, r.loadEnd)
@@ -175,14 +176,15 @@ func (r *results) notes(b *strings.Builder) {
 	blocked := map[string]int{}
 	sources := map[string]int{}
 	var timeouts, noProbe int
-	for _, set := range []map[string][]visit{r.first, r.ret} {
+	for i, set := range []map[string][]visit{r.first, r.ret} {
+		kind := [...]string{"first visit", "return visit"}[i]
 		for k, vs := range set {
 			for _, v := range vs {
 				for _, u := range v.blocked {
 					blocked[u]++
 				}
 				for _, src := range v.shiftSources {
-					sources[k+": "+src]++
+					sources[k+", "+kind+": "+src]++
 				}
 				if v.timedOut {
 					timeouts++
@@ -408,15 +410,19 @@ func browserName(product string) string {
 	return "Chromium " + version + " headless"
 }
 
-// gitVersion names the widget's source: the commit, and whether the tree
-// had changes.
+// widgetSources are the paths the bundle is built from.
+var widgetSources = []string{"go.mod", "go.sum", ":(glob)*.go", "wasm", "app", "web/src", "web/bundle"}
+
+// gitVersion names the widget's source: the commit, and whether the
+// widget's sources had changes not committed.
 func gitVersion() string {
 	out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
 	if err != nil {
 		return "an unknown commit"
 	}
 	v := "commit " + strings.TrimSpace(string(out))
-	if st, err := exec.Command("git", "status", "--porcelain").Output(); err == nil && len(st) > 0 {
+	st, err := exec.Command("git", append([]string{"status", "--porcelain", "--"}, widgetSources...)...).Output()
+	if err == nil && len(st) > 0 {
 		v += " with uncommitted changes"
 	}
 	return v

@@ -82,8 +82,8 @@
       '<script type="application/json" id="cc-catalogue">' + BUNDLE.catalogue.replace(/</g, '\\u003c') + '</script>' +
       '<script type="text/plain" id="cc-style-url">' + attr(base + f.css) + '</script>' +
       '<script type="text/plain" id="cc-wasm-url">' + attr(base + f.wasm) + '</script>' +
-      '<script src="' + attr(base + f.exec) + '" defer></script>' +
       '<script src="' + attr(base + f.frame) + '" defer></script>' +
+      '<script src="' + attr(base + f.exec) + '" defer></script>' +
       '</head><body>' + BUNDLE.bodies[lang] + '</body></html>';
   }
 
@@ -119,7 +119,11 @@
     host.style.setProperty('all', 'initial', 'important');
     host.style.setProperty('display', 'block', 'important');
     frame.style.setProperty('position', 'fixed', 'important');
-    frame.style.setProperty('width', '0', 'important');
+    // Laid out at its final width from the start, so that showing the
+    // banner does not shift its content.
+    frame.style.setProperty('left', '0', 'important');
+    frame.style.setProperty('bottom', '0', 'important');
+    frame.style.setProperty('width', '100%', 'important');
     frame.style.setProperty('height', '0', 'important');
     frame.style.setProperty('border', '0', 'important');
     frame.style.setProperty('visibility', 'hidden', 'important');

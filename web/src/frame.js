@@ -94,7 +94,8 @@
       set('width', Math.ceil(r.right + 8) + 'px'); set('height', Math.ceil(r.height + 16) + 'px');
       reserve(Math.ceil(r.height + 16));
     } else {
-      set('width', '0'); set('height', '0');
+      // Hidden at full width, so that showing the banner later shifts nothing.
+      set('left', '0'); set('bottom', '0'); set('width', '100%'); set('height', '0');
       reserve(0);
     }
   }
@@ -147,19 +148,24 @@
   window.addEventListener('resize', place);
   setMode(document.documentElement.getAttribute('data-ask') === 'true' ? 'banner' : 'pending');
 
-  if (typeof Go !== 'function') {
-    fail('wasm_exec.js did not load (' + document.querySelector('script[src*="wasm_exec"]').src + ')');
-    return;
-  }
-  var go = new Go();
-  fetch(wasmURL)
-    .then(function (r) {
-      if (!r.ok) throw new Error('HTTP ' + r.status);
-      return WebAssembly.instantiateStreaming(r, go.importObject);
-    })
-    .then(function (result) { return go.run(result.instance); }, function (err) {
-      throw new Error('the widget could not load ' + wasmURL + ' (' + err.name + ': ' + err.message + ')');
-    })
-    .then(function () { if (mode !== 'off') fail('the widget stopped'); })
-    .catch(function (err) { fail(err.message); });
+  // The wasm download starts now; wasm_exec.js, the next deferred script,
+  // has run by DOMContentLoaded. The banner above does not wait for either.
+  var download = fetch(wasmURL);
+  document.addEventListener('DOMContentLoaded', function () {
+    if (typeof Go !== 'function') {
+      fail('wasm_exec.js did not load (' + document.querySelector('script[src*="wasm_exec"]').src + ')');
+      return;
+    }
+    var go = new Go();
+    download
+      .then(function (r) {
+        if (!r.ok) throw new Error('HTTP ' + r.status);
+        return WebAssembly.instantiateStreaming(r, go.importObject);
+      })
+      .then(function (result) { return go.run(result.instance); }, function (err) {
+        throw new Error('the widget could not load ' + wasmURL + ' (' + err.name + ': ' + err.message + ')');
+      })
+      .then(function () { if (mode !== 'off') fail('the widget stopped'); })
+      .catch(function (err) { fail(err.message); });
+  });
 })();
