@@ -248,46 +248,7 @@ func (m *markup) placeholder(el safejs.Value, id string) error {
 	if title == "" {
 		title = fmt.Sprintf(mw.category, cat.Title.In(s.lang))
 	}
-	box, err := s.page.Element("civic-consent-placeholder", map[string]string{
-		attrService:  id,
-		attrPart:     partPlaceholder,
-		attrRef:      ref,
-		"role":       "region",
-		"aria-label": cat.Title.In(s.lang),
-	}, "")
-	if err != nil {
-		return err
-	}
-	root, err := box.Call("attachShadow", map[string]any{"mode": "open"})
-	if err != nil {
-		return fmt.Errorf("attachShadow: %w", err)
-	}
-	style, err := s.page.Element("link", map[string]string{"rel": "stylesheet", "href": s.styleURL}, "")
-	if err != nil {
-		return err
-	}
-	panel, err := s.page.Element("div", map[string]string{"class": "cc-placeholder"}, "")
-	if err != nil {
-		return err
-	}
-	head, err := s.page.Element("p", map[string]string{"class": "cc-placeholder-title"}, title)
-	if err != nil {
-		return err
-	}
-	why, err := s.page.Element("p", nil, cat.Description.In(s.lang))
-	if err != nil {
-		return err
-	}
-	button, err := s.page.Element("button", map[string]string{"type": "button", "class": "cc-btn"}, w.allow)
-	if err != nil {
-		return err
-	}
-	if err := s.onClick(button, func() { s.allow(catID) }); err != nil {
-		return err
-	}
-	if err := Append(panel, head, why, button); err != nil {
-		return err
-	}
+	var extra []safejs.Value
 	if link, host, ok := elsewhere(attr(el, attrLink)); ok {
 		if provider == "" {
 			provider = host
@@ -303,20 +264,10 @@ func (m *markup) placeholder(el safejs.Value, id string) error {
 		if err := Append(p, a); err != nil {
 			return err
 		}
-		if err := Append(panel, p); err != nil {
-			return err
-		}
+		extra = append(extra, p)
 	}
-	if err := Append(root, style, panel); err != nil {
-		return err
-	}
-	if err := s.page.Theme(box, el); err != nil {
-		consoleWarn("%v", err)
-	}
-	if _, err := el.Call("before", box); err != nil {
-		return fmt.Errorf("inserting the placeholder: %w", err)
-	}
-	return nil
+	attrs := map[string]string{attrService: id, attrPart: partPlaceholder, attrRef: ref}
+	return s.insertPlaceholder(el, attrs, cat, title, extra...)
 }
 
 // elsewhere accepts an absolute http(s) link and returns its host too.

@@ -50,59 +50,68 @@ func (s *services) placeholders(svc consent.Service) error {
 	cat, _ := s.catalogue.Category(svc.Category)
 	w := s.words()
 	for _, target := range targets {
-		box, err := s.page.Element("civic-consent-placeholder", map[string]string{
-			attrService:  svc.ID,
-			attrPart:     partPlaceholder,
-			"role":       "region",
-			"aria-label": cat.Title.In(s.lang),
-		}, "")
-		if err != nil {
-			return err
-		}
-		root, err := box.Call("attachShadow", map[string]any{"mode": "open"})
-		if err != nil {
-			return fmt.Errorf("attachShadow: %w", err)
-		}
-		style, err := s.page.Element("link", map[string]string{"rel": "stylesheet", "href": s.styleURL}, "")
-		if err != nil {
-			return err
-		}
-		panel, err := s.page.Element("div", map[string]string{"class": "cc-placeholder"}, "")
-		if err != nil {
-			return err
-		}
-		uses, err := s.page.Element("p", map[string]string{"class": "cc-placeholder-title"},
-			fmt.Sprintf(w.uses, svc.Provider, svc.Name.In(s.lang)))
-		if err != nil {
-			return err
-		}
-		why, err := s.page.Element("p", nil, cat.Description.In(s.lang))
-		if err != nil {
-			return err
-		}
-		button, err := s.page.Element("button", map[string]string{"type": "button", "class": "cc-btn"}, w.allow)
-		if err != nil {
-			return err
-		}
-		if err := s.onClick(button, func() { s.allow(svc.Category) }); err != nil {
-			return err
-		}
 		other, err := s.contact(w.other)
 		if err != nil {
 			return err
 		}
-		if err := Append(panel, uses, why, button, other); err != nil {
+		attrs := map[string]string{attrService: svc.ID, attrPart: partPlaceholder}
+		title := fmt.Sprintf(w.uses, svc.Provider, svc.Name.In(s.lang))
+		if err := s.insertPlaceholder(target, attrs, cat, title, other); err != nil {
 			return err
 		}
-		if err := Append(root, style, panel); err != nil {
-			return err
-		}
-		if err := s.page.Theme(box, target); err != nil {
-			consoleWarn("%v", err)
-		}
-		if _, err := target.Call("before", box); err != nil {
-			return fmt.Errorf("inserting the placeholder: %w", err)
-		}
+	}
+	return nil
+}
+
+// insertPlaceholder puts before target a notice for a refused category: a
+// title, why the category is asked for, an "Autoriser" button that allows
+// it, then extra. It lives in a shadow root so that the host's styles cannot
+// hide its button, and takes the host's theme.
+func (s *services) insertPlaceholder(target safejs.Value, attrs map[string]string, cat consent.Category, title string, extra ...safejs.Value) error {
+	attrs["role"] = "region"
+	attrs["aria-label"] = cat.Title.In(s.lang)
+	box, err := s.page.Element("civic-consent-placeholder", attrs, "")
+	if err != nil {
+		return err
+	}
+	root, err := box.Call("attachShadow", map[string]any{"mode": "open"})
+	if err != nil {
+		return fmt.Errorf("attachShadow: %w", err)
+	}
+	style, err := s.page.Element("link", map[string]string{"rel": "stylesheet", "href": s.styleURL}, "")
+	if err != nil {
+		return err
+	}
+	panel, err := s.page.Element("div", map[string]string{"class": "cc-placeholder"}, "")
+	if err != nil {
+		return err
+	}
+	head, err := s.page.Element("p", map[string]string{"class": "cc-placeholder-title"}, title)
+	if err != nil {
+		return err
+	}
+	why, err := s.page.Element("p", nil, cat.Description.In(s.lang))
+	if err != nil {
+		return err
+	}
+	button, err := s.page.Element("button", map[string]string{"type": "button", "class": "cc-btn"}, s.words().allow)
+	if err != nil {
+		return err
+	}
+	if err := s.onClick(button, func() { s.allow(cat.ID) }); err != nil {
+		return err
+	}
+	if err := Append(panel, append([]safejs.Value{head, why, button}, extra...)...); err != nil {
+		return err
+	}
+	if err := Append(root, style, panel); err != nil {
+		return err
+	}
+	if err := s.page.Theme(box, target); err != nil {
+		consoleWarn("%v", err)
+	}
+	if _, err := target.Call("before", box); err != nil {
+		return fmt.Errorf("inserting the placeholder: %w", err)
 	}
 	return nil
 }
