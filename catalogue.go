@@ -137,7 +137,9 @@ type Loader struct {
 	Placement string `json:"placement"`
 	// Placeholder is a CSS selector of the host elements the service fills
 	// (e.g. ".g-recaptcha"); while it is refused, the widget shows its notice
-	// there instead (R17).
+	// there instead (R17). With a placeholder, the script loads only on pages
+	// that have one, and only those pages start the wasm on a return visit;
+	// without, it loads on every page.
 	Placeholder string `json:"placeholder,omitempty"`
 	// Notice is shown next to those elements while the service runs (R19),
 	// followed by NoticeLinks.

@@ -31,7 +31,7 @@ func (b *Banner) Render() app.UI {
 		Body(
 			app.Button().
 				Class("cc-close").
-				DataSet("action", "refuse").
+				DataSet("action", ActionRefuse).
 				Aria("label", text(s.Lang, labelCloseRefuse)).
 				Title(text(s.Lang, labelCloseRefuse)).
 				Text("×").
@@ -45,11 +45,11 @@ func (b *Banner) Render() app.UI {
 				),
 			),
 			app.Div().Class("cc-actions").Body(
-				app.Button().Class("cc-btn").DataSet("action", "refuse").
+				app.Button().Class("cc-btn").DataSet("action", ActionRefuse).
 					Text(text(s.Lang, labelRefuseAll)).OnClick(b.refuse),
-				app.Button().Class("cc-btn").DataSet("action", "accept").
+				app.Button().Class("cc-btn").DataSet("action", ActionAccept).
 					Text(text(s.Lang, labelAcceptAll)).OnClick(b.accept),
-				app.Button().Class("cc-btn").DataSet("action", "customise").
+				app.Button().Class("cc-btn").DataSet("action", ActionCustomise).
 					Text(text(s.Lang, labelCustomise)).OnClick(b.customise),
 			),
 		)

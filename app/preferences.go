@@ -52,9 +52,9 @@ func (p *Preferences) Render() app.UI {
 					}),
 				),
 				app.Div().Class("cc-actions").Body(
-					app.Button().Class("cc-btn").DataSet("action", "refuse").
+					app.Button().Class("cc-btn").DataSet("action", ActionRefuse).
 						Text(text(s.Lang, labelRefuseAll)).OnClick(p.refuse),
-					app.Button().Class("cc-btn").DataSet("action", "accept").
+					app.Button().Class("cc-btn").DataSet("action", ActionAccept).
 						Text(text(s.Lang, labelAcceptAll)).OnClick(p.accept),
 					app.Button().ID(prefsLast).Class("cc-btn").DataSet("action", "save").
 						Text(text(s.Lang, labelSave)).OnClick(p.save),

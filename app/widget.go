@@ -64,7 +64,7 @@ func (w *Widget) Render() app.UI {
 			ElseIf(s.View == ViewButton, func() app.UI {
 				return app.Button().
 					Class("cc-fab").
-					DataSet("action", "open").
+					DataSet("action", ActionOpen).
 					Text(text(s.Lang, labelSettings)).
 					OnClick(func(ctx app.Context, e app.Event) { w.open(ctx) })
 			}),
@@ -83,6 +83,30 @@ func (w *Widget) Open() {
 		return
 	}
 	w.ctx.Dispatch(func(ctx app.Context) { w.open(ctx) })
+}
+
+// The actions of the first layer's and the button's controls, as their
+// data-action attributes name them; the frame's boot script keeps those
+// clicked before the wasm runs, for Replay.
+const (
+	ActionAccept    = "accept"
+	ActionRefuse    = "refuse"
+	ActionCustomise = "customise"
+	ActionOpen      = "open"
+)
+
+// Replay applies an action clicked on the prerendered widget before it
+// was live, exactly as the click would have: a choice that cannot be
+// stored shows the same error. Unknown actions are ignored.
+func (w *Widget) Replay(action string) {
+	switch action {
+	case ActionAccept:
+		w.store(w.Session.AcceptAll())
+	case ActionRefuse:
+		w.store(w.Session.RefuseAll())
+	case ActionCustomise, ActionOpen:
+		w.Open()
+	}
 }
 
 // AllowCategory records a choice allowing one more category, as a

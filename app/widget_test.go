@@ -153,3 +153,35 @@ func TestPersistentButton(t *testing.T) {
 	assert.Contains(t, html, `class="cc-fab"`)
 	assert.Contains(t, html, ">Gestion des cookies</button>", "R14")
 }
+
+// Issue 10.5: a choice clicked on the prerendered first layer before the
+// wasm ran is replayed as the click would have been handled, failure
+// included.
+func TestHardening5ReplayedChoiceThatFailsShowsTheError(t *testing.T) {
+	for _, action := range []string{ActionAccept, ActionRefuse} {
+		t.Run(action, func(t *testing.T) {
+			h := &recorder{err: errors.New("cookies blocked")}
+			s := firstVisit(t)
+			w := &Widget{Session: s, Host: h}
+			w.Replay(action)
+			require.Len(t, h.choices, 1, "the replayed choice reaches the host")
+			assert.Equal(t, action == ActionAccept, h.choices[0].Allowed("recaptcha"))
+			e := app.NewTestEngine()
+			require.NoError(t, e.Load(w))
+			e.ConsumeAll()
+			assert.Contains(t, app.HTMLString(w), "cc-error", "the visitor sees that the choice was not saved")
+		})
+	}
+}
+
+func TestReplayOpensThePreferences(t *testing.T) {
+	for _, action := range []string{ActionCustomise, ActionOpen} {
+		s := firstVisit(t)
+		w := &Widget{Session: s, Host: &recorder{}}
+		w.Replay(action)
+		assert.Equal(t, ViewPreferences, s.View, action)
+	}
+	s := firstVisit(t)
+	(&Widget{Session: s, Host: &recorder{}}).Replay("unknown")
+	assert.Equal(t, ViewBanner, s.View, "an unknown action changes nothing")
+}

@@ -104,14 +104,7 @@ func bind(f *frame, widget *app.Widget, h *host) error {
 		return err
 	}
 	for _, action := range queue {
-		switch action {
-		case "accept":
-			_ = h.Record(widget.Session.AcceptAll())
-		case "refuse":
-			_ = h.Record(widget.Session.RefuseAll())
-		case "customise", "open":
-			widget.Open()
-		}
+		widget.Replay(action)
 	}
 	if err := f.Handle("open", func([]safejs.Value) any {
 		widget.Open()

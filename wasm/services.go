@@ -75,6 +75,15 @@ func (s *services) start(svc consent.Service) error {
 	if err != nil || len(loaded) > 0 {
 		return err
 	}
+	if svc.Loader.Placeholder != "" {
+		// A service that fills placeholders loads only on pages that have
+		// one: the loader (consent.js) counts on it to leave the other
+		// pages without the wasm.
+		targets, err := s.page.QueryAll(svc.Loader.Placeholder)
+		if err != nil || len(targets) == 0 {
+			return err
+		}
+	}
 	script, err := s.page.Element("script", map[string]string{
 		"src":       svc.Loader.Src(),
 		attrService: svc.ID,

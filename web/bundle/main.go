@@ -114,7 +114,21 @@ type bundle struct {
 	Catalogue string            `json:"catalogue"`
 	Languages []string          `json:"languages"`
 	Titles    map[string]string `json:"titles"`
-	Bodies    map[string]string `json:"bodies"`
+	// Bodies and Buttons are the frame's body prerendered for each
+	// language: the first layer, and the persistent button.
+	Bodies  map[string]string `json:"bodies"`
+	Buttons map[string]string `json:"buttons"`
+	// Revision is the catalogue's revision. RecordCookie and RecordPrefix
+	// are all the loader may know of a stored choice: its cookie's name,
+	// and how a record of this revision begins.
+	Revision     string `json:"revision"`
+	RecordCookie string `json:"recordCookie"`
+	RecordPrefix string `json:"recordPrefix"`
+	// Gated is a CSS selector of the content that depends on the choice;
+	// GatedAlways means every page does (Consent Mode, or a service loaded
+	// on every page), so the wasm always starts at once.
+	Gated       string `json:"gated"`
+	GatedAlways bool   `json:"gatedAlways"`
 }
 
 // loaderScript fills the loader template with the bundle.
@@ -131,22 +145,58 @@ func loaderScript(template string, c *consent.Catalogue, files map[string]string
 	if err != nil {
 		return nil, err
 	}
+	gated, always := gatedContent(c)
 	b := bundle{
-		Files:     files,
-		Catalogue: string(catalogue),
-		Languages: c.Languages(),
-		Titles:    map[string]string{},
-		Bodies:    map[string]string{},
+		Files:        files,
+		Catalogue:    string(catalogue),
+		Languages:    c.Languages(),
+		Titles:       map[string]string{},
+		Bodies:       map[string]string{},
+		Buttons:      map[string]string{},
+		Revision:     c.Revision(),
+		RecordCookie: consent.RecordCookieName,
+		RecordPrefix: recordPrefix(c),
+		Gated:        gated,
+		GatedAlways:  always,
 	}
-	// A first visit: no stored choice, no signal.
-	firstVisit := consent.Decide(c, "", time.Now(), false)
+	// A first visit: no stored choice, no signal. The button shows when
+	// nothing is asked, as with a GPC signal and no stored choice.
+	now := time.Now()
+	firstVisit := consent.Decide(c, "", now, false)
+	nothingAsked := consent.Decide(c, "", now, true)
 	for _, lang := range b.Languages {
 		b.Titles[lang] = app.FrameTitle(lang)
 		b.Bodies[lang] = goapp.HTMLString(&app.Widget{Session: app.NewSession(c, lang, firstVisit)})
+		b.Buttons[lang] = goapp.HTMLString(&app.Widget{Session: app.NewSession(c, lang, nothingAsked)})
 	}
 	data, err := json.Marshal(b)
 	if err != nil {
 		return nil, err
 	}
 	return []byte(strings.Replace(string(src), marker, string(data), 1)), nil
+}
+
+// recordPrefix is how every record of c's revision begins in the cookie:
+// its format version and the revision (see consent.Record.Encode).
+func recordPrefix(c *consent.Catalogue) string {
+	return fmt.Sprintf("%d.%s.", consent.FormatVersion, c.Revision())
+}
+
+// gatedContent returns the CSS selector of the content whose presence on a
+// page makes the page depend on the choice: data-consent markup and each
+// loaded service's placeholder. always is true when every page depends on
+// it: with Consent Mode, or a service loaded where it has no placeholder.
+func gatedContent(c *consent.Catalogue) (selector string, always bool) {
+	selectors := []string{"[data-consent]"}
+	for _, svc := range c.Services {
+		if svc.Loader == nil {
+			continue
+		}
+		if svc.Loader.Placeholder == "" {
+			always = true
+			continue
+		}
+		selectors = append(selectors, svc.Loader.Placeholder)
+	}
+	return strings.Join(selectors, ", "), always || c.Site.ConsentMode
 }

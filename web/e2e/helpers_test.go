@@ -40,11 +40,25 @@ func open(t *testing.T, b engine.Browser, path string, opts engine.PageOptions) 
 	return tb
 }
 
-// load navigates and waits until the widget has decided (its wasm runs).
+// settledJS is true once the widget has done what it does on arrival: the
+// wasm runs and has applied the stored choice, or, where nothing on the page
+// needs a decision, the frame shows its prerendered view and waits.
+const settledJS = `(() => { const f = document.querySelector('civic-consent iframe'); const c = f && f.contentWindow && f.contentWindow.civicFrame; return !!(c && (c.live || (c.state === 'idle' && f.getAttribute('data-mode') !== 'pending'))); })()`
+
+// liveJS is true once the wasm runs.
+const liveJS = `(() => { const f = document.querySelector('civic-consent iframe'); return !!(f && f.contentWindow && f.contentWindow.civicFrame && f.contentWindow.civicFrame.live); })()`
+
+// load navigates and waits until the widget has settled.
 func (tb *tab) load(path string) {
 	tb.t.Helper()
 	require.NoError(tb.t, tb.Navigate(siteURL+path))
-	tb.waitFor(`(() => { const f = document.querySelector('civic-consent iframe'); return !!(f && f.contentWindow && f.contentWindow.civicFrame && f.contentWindow.civicFrame.live); })()`)
+	tb.waitFor(settledJS)
+}
+
+// waitLive waits until the wasm runs.
+func (tb *tab) waitLive() {
+	tb.t.Helper()
+	tb.waitFor(liveJS)
 }
 
 // waitFor waits until a JavaScript expression is true.
@@ -153,7 +167,7 @@ func fetched(t *testing.T) []string {
 // widget there has decided, as load does after navigating.
 func (tb *tab) arrive(path string) {
 	tb.t.Helper()
-	tb.waitFor(fmt.Sprintf(`location.pathname === %q && (() => { const f = document.querySelector('civic-consent iframe'); return !!(f && f.contentWindow && f.contentWindow.civicFrame && f.contentWindow.civicFrame.live); })()`, path))
+	tb.waitFor(fmt.Sprintf(`location.pathname === %q && `+settledJS, path))
 }
 
 // console returns the page's console messages so far (top document and

@@ -228,11 +228,11 @@ func openAt(t *testing.T, b engine.Browser, u string, opts engine.PageOptions) *
 	return tb
 }
 
-// visit navigates to an absolute URL and waits until the widget has decided.
+// visit navigates to an absolute URL and waits until the widget has settled.
 func (tb *tab) visit(u string) {
 	tb.t.Helper()
 	require.NoError(tb.t, tb.Navigate(u))
-	tb.waitFor(`(() => { const f = document.querySelector('civic-consent iframe'); return !!(f && f.contentWindow && f.contentWindow.civicFrame && f.contentWindow.civicFrame.live); })()`)
+	tb.waitFor(settledJS)
 }
 
 // recordOf decodes the stored choice with catalogue c.

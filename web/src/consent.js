@@ -46,7 +46,13 @@
     var lang = (document.documentElement.lang || '').toLowerCase().split('-')[0];
     if (!lang) {
       var m = /(?:^|;\s*)django_language=([^;]*)/.exec(document.cookie);
-      if (m) lang = decodeURIComponent(m[1]).toLowerCase().split('-')[0];
+      if (m) {
+        try {
+          lang = decodeURIComponent(m[1]).toLowerCase().split('-')[0];
+        } catch (err) {
+          console.error('consent: the django_language cookie is not valid (' + err.message + '); it is ignored.');
+        }
+      }
     }
     return BUNDLE.languages.indexOf(lang) >= 0 ? lang : BUNDLE.languages[0];
   }
@@ -66,17 +72,71 @@
     return String(s).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
   }
 
-  // The first layer is shown at once, before the wasm arrives, when there is
-  // no stored choice at all and no Global Privacy Control signal. Whether a
-  // stored choice is valid is the wasm's decision.
-  function mustAsk() {
-    return !/(?:^|;\s*)cookies_preferences=/.test(document.cookie) &&
-      navigator.globalPrivacyControl !== true;
+  // storedChoice tells what the cookie holds, as far as the loader may
+  // look: 'none', 'current' (one cookies_preferences naming this catalogue
+  // revision) or 'other' (another revision, or several copies). Whether a
+  // stored choice is valid, and what it allows, is the wasm's decision.
+  function storedChoice() {
+    var copies = document.cookie.split(';').map(function (s) { return s.trim(); })
+      .filter(function (s) { return s.indexOf(BUNDLE.recordCookie + '=') === 0; });
+    if (copies.length === 0) return 'none';
+    if (copies.length === 1 && copies[0].indexOf(BUNDLE.recordCookie + '=' + BUNDLE.recordPrefix) === 0) return 'current';
+    return 'other';
   }
 
-  function srcdoc(lang, ask) {
+  // gated tells whether an element of root (or root itself) depends on the
+  // choice: data-consent markup or a service's placeholder.
+  function gated(root) {
+    if (!BUNDLE.gated) return false;
+    return (root.matches && root.matches(BUNDLE.gated)) || !!(root.querySelector && root.querySelector(BUNDLE.gated));
+  }
+
+  // A choice clicked before the wasm ran is kept in this tab's
+  // sessionStorage until the wasm has stored it in the cookie, so that
+  // leaving the page at once does not lose it.
+  var PENDING = 'civic-consent-pending';
+  function pendingChoice() {
+    try {
+      var p = JSON.parse(sessionStorage.getItem(PENDING));
+      if (p && (p.action === 'accept' || p.action === 'refuse') && p.revision === BUNDLE.revision &&
+          Date.now() - p.at < 3600e3) return p.action;
+    } catch (err) { /* no storage, or not ours: nothing pending */ }
+    return null;
+  }
+  function remember(action) {
+    try {
+      sessionStorage.setItem(PENDING, JSON.stringify({ action: action, revision: BUNDLE.revision, at: Date.now() }));
+    } catch (err) {
+      console.warn('consent: the choice cannot be kept across pages (' + err.message + '); it is stored once the widget runs on this page.');
+    }
+  }
+  function forget() {
+    try { sessionStorage.removeItem(PENDING); } catch (err) { /* nothing kept */ }
+  }
+
+  // plan decides what the frame shows first and whether the wasm starts at
+  // once. It starts later, on the visitor's first use of the widget or when
+  // content that depends on the choice appears, only where the page needs
+  // no decision now: a first visit (the first layer shows, prerendered) or
+  // a return visit with one cookie of this revision (the button shows,
+  // prerendered), on a page with nothing that depends on the choice.
+  function plan() {
+    var queued = pendingChoice();
+    if (queued) return { view: 'pending', start: 'now', queued: queued };
+    var stored = storedChoice();
+    var needed = BUNDLE.gatedAlways || gated(document.documentElement);
+    if (stored === 'current' && !needed) return { view: 'button', start: 'later' };
+    if (stored === 'none' && navigator.globalPrivacyControl !== true) {
+      return needed ? { view: 'banner', start: 'now' } : { view: 'banner', start: 'later', prefetch: true };
+    }
+    return { view: 'pending', start: 'now' };
+  }
+
+  function srcdoc(lang, p) {
     var f = BUNDLE.files;
-    return '<!doctype html><html lang="' + lang + '" data-ask="' + ask + '" data-position="' + position() + '"><head><meta charset="utf-8">' +
+    return '<!doctype html><html lang="' + lang + '" data-view="' + p.view + '" data-start="' + p.start + '"' +
+      (p.queued ? ' data-queued="' + p.queued + '"' : '') + (p.prefetch ? ' data-prefetch="true"' : '') +
+      ' data-position="' + position() + '"><head><meta charset="utf-8">' +
       '<title>' + attr(BUNDLE.titles[lang]) + '</title>' +
       '<link rel="stylesheet" href="' + attr(base + f.css) + '">' +
       '<script type="application/json" id="cc-catalogue">' + BUNDLE.catalogue.replace(/</g, '\\u003c') + '</script>' +
@@ -84,7 +144,7 @@
       '<script type="text/plain" id="cc-wasm-url">' + attr(base + f.wasm) + '</script>' +
       '<script src="' + attr(base + f.frame) + '" defer></script>' +
       '<script src="' + attr(base + f.exec) + '" defer></script>' +
-      '</head><body>' + BUNDLE.bodies[lang] + '</body></html>';
+      '</head><body>' + (p.view === 'button' ? BUNDLE.buttons[lang] : BUNDLE.bodies[lang]) + '</body></html>';
   }
 
   // civicFrame is defined by the frame's boot script once it runs.
@@ -102,18 +162,49 @@
     b.open();
   }
 
+  // wake starts the wasm now: content that depends on the choice appeared,
+  // or the page's code asked for it.
+  var wakeOnLoad = false;
+  function wake() {
+    var b = boot();
+    if (b) b.start();
+    else wakeOnLoad = true;
+  }
+
+  // watch wakes the wasm when content that depends on the choice is added
+  // to the page later. It looks only at the added nodes.
+  function watch() {
+    var observer = new MutationObserver(function (records) {
+      for (var i = 0; i < records.length; i++) {
+        var nodes = records[i].addedNodes;
+        for (var j = 0; j < nodes.length; j++) {
+          if (nodes[j].nodeType === 1 && gated(nodes[j])) {
+            observer.disconnect();
+            wake();
+            return;
+          }
+        }
+      }
+    });
+    observer.observe(document.documentElement, { childList: true, subtree: true });
+  }
+
   function start() {
     var lang = language();
+    var p = plan();
     var host = document.createElement(TAG);
     frame = document.createElement('iframe');
     frame.title = BUNDLE.titles[lang];
     frame.setAttribute('data-mode', 'pending');
     if (SITE.consentMode) frame.civicGtag = gtag;
+    frame.civicRemember = remember;
+    frame.civicForget = forget;
     frame.addEventListener('load', function () {
       var b = boot();
       if (!b) return;
       pending.forEach(function (opener) { b.opener = opener; b.open(); });
       pending = [];
+      if (wakeOnLoad) b.start();
     });
     // Inline !important styles win over any stylesheet of the host.
     host.style.setProperty('all', 'initial', 'important');
@@ -127,9 +218,10 @@
     frame.style.setProperty('height', '0', 'important');
     frame.style.setProperty('border', '0', 'important');
     frame.style.setProperty('visibility', 'hidden', 'important');
-    frame.srcdoc = srcdoc(lang, mustAsk());
+    frame.srcdoc = srcdoc(lang, p);
     host.appendChild(frame);
     document.body.appendChild(host);
+    if (p.start === 'later' && BUNDLE.gated) watch();
 
     // Any element of the page with data-consent-open opens the preferences.
     document.addEventListener('click', function (e) {
@@ -142,12 +234,17 @@
 
   // The page's own code: open the preferences, ask whether a service or a
   // category (by id) is allowed, and listen to the 'consent:change' event on
-  // document. allowed() is false until the widget has read the choice.
+  // document. allowed() is false until the widget has read the choice; the
+  // first call starts the widget on a page where it was waiting.
   window.civicConsent = Object.freeze({
     open: function () { open(document.activeElement); },
     allowed: function (id) {
       var b = boot();
-      return !!(b && b.live && b.allowed && b.allowed(String(id)));
+      if (!b || !b.live) {
+        wake();
+        return false;
+      }
+      return !!(b.allowed && b.allowed(String(id)));
     }
   });
 

@@ -1,14 +1,22 @@
 /* Boot script of the widget's frame (the srcdoc iframe consent.js creates).
  * It places the frame in the host page for each view, keeps the clicks made
- * on the prerendered first layer until the wasm runs, and starts the wasm.
- * Everything the widget decides is in Go; this is only glue.
+ * on the prerendered first layer or button until the wasm runs, and starts
+ * the wasm: at once when the loader says the page needs a decision
+ * (data-start="now"), else on the visitor's first use of the widget or when
+ * the loader sees content that depends on the choice. Everything the widget
+ * decides is in Go; this is only glue.
+ *
+ * Once settled it schedules nothing: no timer, no animation frame, and a
+ * frame resize only when the size it wants differs from the size it has.
  */
 (function () {
   'use strict';
   var el = window.frameElement;
+  var root = document.documentElement;
   var wasmURL = document.getElementById('cc-wasm-url').textContent;
   var queue = [];
   var mode = 'pending';
+  var download;
 
   // go-app expects these globals from its own app.js, which is not used.
   window.goappGetenv = function () { return undefined; };
@@ -33,7 +41,17 @@
   Object.defineProperty(window, 'localStorage', { value: memoryStorage() });
   Object.defineProperty(window, 'sessionStorage', { value: memoryStorage() });
 
-  function set(name, value) { el.style.setProperty(name, value, 'important'); }
+  // apply sets the frame's inline styles, each only when it changes: every
+  // change of the frame's size fires a resize in this window, which calls
+  // place again, so writing a value it already has would loop for ever.
+  var applied = {};
+  function apply(styles) {
+    Object.keys(styles).forEach(function (name) {
+      if (applied[name] === styles[name]) return;
+      applied[name] = styles[name];
+      el.style.setProperty(name, styles[name], 'important');
+    });
+  }
 
   // The host themes the widget with --cc-* custom properties (usually on
   // its :root). They reach this frame's element but not its document, so
@@ -46,117 +64,110 @@
   function theme() {
     try {
       var host = parent.getComputedStyle(el);
-      var root = document.documentElement.style;
       THEME.forEach(function (name) {
         var v = host.getPropertyValue(name).trim();
-        if (v) root.setProperty(name, v); else root.removeProperty(name);
+        if (v) root.style.setProperty(name, v); else root.style.removeProperty(name);
       });
     } catch (err) {
       console.error('consent: the page\'s theme could not be read (' + err.message + '); the default theme shows.');
     }
   }
 
-  // place sizes the frame to what it shows: the first layer as a bar at the
-  // bottom, a box in the bottom corner or a centred box (data-position), the
-  // whole viewport for the modal preferences, a small box for the
-  // persistent button.
-  function place() {
-    var root = document.body.firstElementChild;
-    var position = document.documentElement.getAttribute('data-position');
-    set('visibility', mode === 'pending' ? 'hidden' : 'visible');
-    set('display', mode === 'off' ? 'none' : 'block');
-    set('z-index', '2147483647');
-    set('inset', 'auto');
-    set('margin', '0');
-    set('max-width', '100%');
-    set('max-height', '100%');
-    set('background', 'transparent');
-    set('color-scheme', 'normal');
-    el.setAttribute('data-mode', mode);
-    // The width is set first: the content's height depends on it.
+  // box is where the frame stands for a view: the first layer as a bar at
+  // the bottom, a box in the bottom corner or a centred box (data-position),
+  // the whole viewport for the modal preferences, a small box for the
+  // persistent button, nothing while pending. Every view gives every
+  // property, so that no value of another view is left behind.
+  function box(position) {
+    var b = { top: 'auto', right: 'auto', bottom: '0', left: '0', margin: '0', width: '100%', height: '0' };
     if (mode === 'modal') {
-      set('left', '0'); set('top', '0'); set('width', '100%'); set('height', '100%');
-    } else if (mode === 'banner') {
-      if (position === 'box') {
-        set('right', '1rem'); set('bottom', '1rem'); set('width', 'min(26rem, calc(100% - 2rem))');
-      } else if (position === 'center') {
-        set('inset', '0'); set('margin', 'auto'); set('width', 'min(40rem, calc(100% - 2rem))');
-      } else {
-        set('left', '0'); set('bottom', '0'); set('width', '100%');
-      }
-      var height = Math.ceil(root ? root.getBoundingClientRect().height : 0);
-      set('height', height + 'px');
-      reserve(position === 'center' ? 0 : height);
-    } else if (mode === 'button') {
-      set('left', '0'); set('bottom', '0'); set('width', '100%');
+      b.top = '0'; b.height = '100%';
+    } else if (mode === 'banner' && position === 'box') {
+      b.left = 'auto'; b.right = '1rem'; b.bottom = '1rem'; b.width = 'min(26rem, calc(100% - 2rem))';
+    } else if (mode === 'banner' && position === 'center') {
+      b.top = '0'; b.right = '0'; b.margin = 'auto'; b.width = 'min(40rem, calc(100% - 2rem))';
+    }
+    return b;
+  }
+
+  // place sizes the frame to what it shows. The width is applied before the
+  // banner's height is read, since that height depends on it; the button's
+  // size does not depend on the frame's (it is fixed at the bottom left), so
+  // it is read first and the frame is sized once.
+  function place() {
+    var position = root.getAttribute('data-position');
+    var b = box(position);
+    var reserved = 0;
+    if (mode === 'button') {
       var fab = document.querySelector('.cc-fab');
       var r = fab ? fab.getBoundingClientRect() : { right: 0, height: 0 };
-      set('width', Math.ceil(r.right + 8) + 'px'); set('height', Math.ceil(r.height + 16) + 'px');
-      reserve(Math.ceil(r.height + 16));
-    } else {
-      // Hidden at full width, so that showing the banner later shifts nothing.
-      set('left', '0'); set('bottom', '0'); set('width', '100%'); set('height', '0');
-      reserve(0);
+      b.width = Math.ceil(r.right + 8) + 'px';
+      b.height = Math.ceil(r.height + 16) + 'px';
+      reserved = Math.ceil(r.height + 16);
     }
+    apply({
+      visibility: mode === 'pending' ? 'hidden' : 'visible',
+      display: mode === 'off' ? 'none' : 'block',
+      'z-index': '2147483647', 'max-width': '100%', 'max-height': '100%',
+      background: 'transparent', 'color-scheme': 'normal',
+      top: b.top, right: b.right, bottom: b.bottom, left: b.left, margin: b.margin, width: b.width
+    });
+    if (mode === 'banner') {
+      var content = document.body.firstElementChild;
+      var height = Math.ceil(content ? content.getBoundingClientRect().height : 0);
+      b.height = height + 'px';
+      if (position !== 'center') reserved = height;
+    }
+    apply({ height: b.height });
+    if (el.getAttribute('data-mode') !== mode) el.setAttribute('data-mode', mode);
+    reserve(reserved);
   }
 
   // reserve gives the widget's container, at the end of the page, the height
   // of what the frame covers at the bottom of the viewport, so that the end
   // of the page can always be scrolled into view (R9). Nothing above it
   // moves: the page's layout does not shift.
+  var reservedHeight = null;
   function reserve(height) {
-    var box = el.parentNode;
-    if (box && box.style) box.style.setProperty('height', height + 'px', 'important');
+    var container = el.parentNode;
+    if (height === reservedHeight || !container || !container.style) return;
+    reservedHeight = height;
+    container.style.setProperty('height', height + 'px', 'important');
   }
 
   function setMode(m) {
     mode = m;
-    document.documentElement.setAttribute('data-mode', m);
+    root.setAttribute('data-mode', m);
     place();
   }
 
   function fail(message) {
     console.error('consent: ' + message + '; the widget is off and optional services stay off.');
+    civic.state = 'off';
     setMode('off');
   }
 
-  // A click on the prerendered first layer before the wasm runs is kept and
-  // replayed by the wasm; the banner goes away at once.
-  document.addEventListener('click', function (e) {
-    if (window.civicFrame.live) return;
-    var b = e.target.closest && e.target.closest('[data-action]');
-    if (!b) return;
-    e.preventDefault();
-    var action = b.getAttribute('data-action');
-    queue.push(action);
-    if (action === 'accept' || action === 'refuse') setMode('pending');
-  }, true);
-
-  window.civicFrame = {
-    live: false,
-    opener: null,
-    setMode: setMode,
-    takeQueue: function () { var q = queue; queue = []; return q; },
-    // Replaced by the wasm once it runs.
-    open: function () { queue.push('open'); },
-    allowed: function () { return false; }
-  };
-
-  theme();
-  if (window.matchMedia) window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', theme);
-  new ResizeObserver(place).observe(document.body);
-  window.addEventListener('resize', place);
-  setMode(document.documentElement.getAttribute('data-ask') === 'true' ? 'banner' : 'pending');
-
-  // The wasm download starts now; wasm_exec.js, the next deferred script,
-  // has run by DOMContentLoaded. The banner above does not wait for either.
-  var download = fetch(wasmURL);
+  // start downloads (or takes from the cache) the wasm and runs it, once.
+  // wasm_exec.js, deferred after this script, has run by DOMContentLoaded.
+  var loaded = false;
   document.addEventListener('DOMContentLoaded', function () {
+    loaded = true;
+    if (civic.state === 'starting') run();
+  });
+  function start() {
+    if (civic.state !== 'idle') return;
+    civic.state = 'starting';
+    download = fetch(wasmURL);
+    if (loaded) run();
+  }
+
+  function run() {
     if (typeof Go !== 'function') {
       fail('wasm_exec.js did not load (' + document.querySelector('script[src*="wasm_exec"]').src + ')');
       return;
     }
     var go = new Go();
+    // A direct fetch() response, so that Chromium can cache the compiled code.
     download
       .then(function (r) {
         if (!r.ok) throw new Error('HTTP ' + r.status);
@@ -167,5 +178,71 @@
       })
       .then(function () { if (mode !== 'off') fail('the widget stopped'); })
       .catch(function (err) { fail(err.message); });
-  });
+  }
+
+  // prefetch puts the wasm in the HTTP cache at low priority once the page
+  // has loaded and the browser is idle, so that a later start does not wait
+  // for the network. Nothing is compiled.
+  function prefetch() {
+    var later = window.requestIdleCallback || function (fn) { setTimeout(fn, 0); };
+    function go() {
+      if (civic.state !== 'idle') return;
+      var link = document.createElement('link');
+      link.rel = 'prefetch';
+      link.href = wasmURL;
+      document.head.appendChild(link);
+    }
+    if (parent.document.readyState === 'complete') later(go);
+    else parent.addEventListener('load', function () { later(go); });
+  }
+
+  // A click on the prerendered first layer or button before the wasm runs
+  // starts it and is kept for it to replay. A choice (accept, refuse) hides
+  // the first layer at once and is also handed to the loader, which keeps
+  // it until the wasm has taken it: a visitor who leaves the page at once
+  // does not lose it.
+  document.addEventListener('click', function (e) {
+    if (civic.live) return;
+    var b = e.target.closest && e.target.closest('[data-action]');
+    if (!b) return;
+    e.preventDefault();
+    var action = b.getAttribute('data-action');
+    queue.push(action);
+    if (action === 'accept' || action === 'refuse') {
+      if (el.civicRemember) el.civicRemember(action);
+      setMode('pending');
+    } else {
+      b.setAttribute('aria-busy', 'true');
+    }
+    start();
+  }, true);
+
+  var civic = window.civicFrame = {
+    // idle: waiting for a reason to start; starting; off. The wasm sets
+    // live once it runs.
+    state: 'idle',
+    live: false,
+    opener: null,
+    setMode: setMode,
+    start: start,
+    takeQueue: function () {
+      var q = queue;
+      queue = [];
+      if (el.civicForget) el.civicForget();
+      return q;
+    },
+    // Replaced by the wasm once it runs.
+    open: function () { queue.push('open'); start(); },
+    allowed: function () { start(); return false; }
+  };
+
+  var queued = root.getAttribute('data-queued');
+  if (queued) queue.push(queued);
+  theme();
+  if (window.matchMedia) window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', theme);
+  new ResizeObserver(place).observe(document.body);
+  window.addEventListener('resize', place);
+  setMode(root.getAttribute('data-view') || 'pending');
+  if (root.getAttribute('data-start') === 'now') start();
+  else if (root.getAttribute('data-prefetch') === 'true') prefetch();
 })();

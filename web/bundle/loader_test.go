@@ -1,0 +1,57 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	consent "github.com/civic-consent/consent"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The loader decides alone only that a return visit needs no wasm, from the
+// start of the stored record: it must be how every record of the revision
+// begins, and nothing of another revision.
+func TestRecordPrefixIsHowARecordBegins(t *testing.T) {
+	c := consent.Seed()
+	prefix := recordPrefix(c)
+	for _, rec := range []consent.Record{
+		consent.AcceptAll(c, time.Now(), "AAAAAAAAAAAAAAAA"),
+		consent.RefuseAll(c, time.Now(), "BBBBBBBBBBBBBBBB"),
+	} {
+		assert.True(t, strings.HasPrefix(rec.Encode(), prefix), "%q begins with %q", rec.Encode(), prefix)
+	}
+	other := *c
+	extra := c.Categories[len(c.Categories)-1]
+	extra.ID = "extra"
+	other.Categories = append(append([]consent.Category(nil), c.Categories...), extra)
+	require.NotEqual(t, c.Revision(), other.Revision())
+	assert.False(t, strings.HasPrefix(consent.RefuseAll(&other, time.Now(), "AAAAAAAAAAAAAAAA").Encode(), prefix))
+}
+
+// Issue 9: the pages where the wasm must start are those with content that
+// depends on the choice.
+func TestGatedContentNamesMarkupAndPlaceholders(t *testing.T) {
+	c := consent.Seed()
+	sel, always := gatedContent(c)
+	assert.Equal(t, "[data-consent], .g-recaptcha", sel)
+	assert.False(t, always)
+
+	withMode := *c
+	withMode.Site.ConsentMode = true
+	_, always = gatedContent(&withMode)
+	assert.True(t, always, "Consent Mode is sent on every page")
+
+	everywhere := *c
+	everywhere.Services = append([]consent.Service(nil), c.Services...)
+	for i, svc := range everywhere.Services {
+		if svc.Loader != nil {
+			l := *svc.Loader
+			l.Placeholder = ""
+			everywhere.Services[i].Loader = &l
+		}
+	}
+	_, always = gatedContent(&everywhere)
+	assert.True(t, always, "a loader without a placeholder loads on every page")
+}

@@ -1,0 +1,218 @@
+package e2e
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	consent "github.com/civic-consent/consent"
+	"github.com/civic-consent/consent/web/e2e/engine"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// What the widget costs a page once it has settled (issue 9): nothing
+// recurring, and no wasm where nothing depends on the choice.
+
+// frameJS is the widget frame's window, in JavaScript.
+const frameJS = `document.querySelector('civic-consent iframe').contentWindow`
+
+// countActivity starts counting, in the host page and in the widget's
+// frame, every timer and animation frame asked for and every resize of the
+// frame. Recurring work asks again each time it runs, so a quiet window
+// counts nothing. (setInterval is counted from now on too; none of the
+// widget's code uses it.)
+const countActivity = `(() => {
+  const counts = window.__activity = { timers: 0, frames: 0, resizes: 0, what: [] };
+  for (const [name, w] of [['page', window], ['frame', ` + frameJS + `]]) {
+    for (const fn of ['setTimeout', 'setInterval', 'requestAnimationFrame', 'requestIdleCallback']) {
+      const orig = w[fn];
+      if (typeof orig !== 'function') continue;
+      w[fn] = function () {
+        if (fn === 'requestAnimationFrame') counts.frames++; else counts.timers++;
+        if (counts.what.length < 10) counts.what.push(name + ' ' + fn + ' ' + new Error().stack.split('\n').slice(1, 4).join(' | '));
+        return orig.apply(this, arguments);
+      };
+    }
+  }
+  ` + frameJS + `.addEventListener('resize', () => { counts.resizes++; });
+  return true;
+})()`
+
+type activity struct {
+	Timers  int      `json:"timers"`
+	Frames  int      `json:"frames"`
+	Resizes int      `json:"resizes"`
+	What    []string `json:"what"`
+}
+
+// assertIdle counts the activity of the settled page over a few seconds and
+// expects none. The first second after settling is left to what settling
+// itself schedules once (go-app's resize cool-down is 250 ms).
+func (tb *tab) assertIdle(what string) {
+	tb.t.Helper()
+	time.Sleep(time.Second)
+	tb.eval(countActivity, nil)
+	time.Sleep(3 * time.Second)
+	var a activity
+	tb.eval(`window.__activity`, &a)
+	assert.Zero(tb.t, a.Resizes, "%s: the frame resized %d times with nothing changing", what, a.Resizes)
+	assert.Zero(tb.t, a.Timers, "%s: %d timers were set: %v", what, a.Timers, a.What)
+	assert.Zero(tb.t, a.Frames, "%s: %d animation frames were asked for: %v", what, a.Frames, a.What)
+}
+
+// wasmRequests counts the requests for the widget's wasm made by the page
+// and its frame (resource timing lists cached loads too).
+func (tb *tab) wasmRequests() int {
+	return tb.num(`[window, ` + frameJS + `].map(w => w.performance.getEntriesByType('resource').filter(e => e.name.endsWith('.wasm')).length).reduce((a, b) => a + b, 0)`)
+}
+
+func (tb *tab) frameState() string {
+	return tb.str(frameJS + `.civicFrame.state + (` + frameJS + `.civicFrame.live ? ' live' : '')`)
+}
+
+func TestIdleWhenIdle(t *testing.T) {
+	browsers.Run(t, func(t *testing.T, b engine.Browser) {
+		tb := open(t, b, "/", engine.PageOptions{})
+		require.Equal(t, "banner", tb.mode())
+		tb.assertIdle("first layer, wasm not started")
+
+		tb.load("/contact")
+		tb.waitLive()
+		require.Equal(t, "banner", tb.mode())
+		tb.assertIdle("first layer, wasm running")
+
+		tb.click(frame(`.cc-actions [data-action=refuse]`))
+		tb.waitMode("button")
+		tb.assertIdle("button, wasm running")
+
+		tb.click(frame(`.cc-fab`))
+		tb.waitMode("modal")
+		tb.assertIdle("preferences")
+
+		tb.load("/")
+		require.Equal(t, "button", tb.mode())
+		tb.assertIdle("button, return visit without the wasm")
+	})
+}
+
+func TestNoWasmOnReturnVisitWhereNothingIsGated(t *testing.T) {
+	browsers.Run(t, func(t *testing.T, b engine.Browser) {
+		tb := open(t, b, "/", engine.PageOptions{})
+		assert.Equal(t, "idle", tb.frameState(), "a first visit to a page with nothing gated waits for the visitor")
+		assert.Zero(t, tb.wasmRequests(), "no wasm before the visitor uses the widget")
+		tb.click(frame(`.cc-actions [data-action=refuse]`))
+		tb.waitMode("button")
+		tb.record()
+
+		tb.load("/")
+		assert.Equal(t, "button", tb.mode(), "the prerendered button shows")
+		assert.Equal(t, "idle", tb.frameState())
+		assert.Zero(t, tb.wasmRequests(), "a return visit where nothing is gated fetches no wasm")
+
+		// Used, the button starts the widget, which opens the preferences.
+		tb.click(frame(`.cc-fab`))
+		tb.waitMode("modal")
+		assert.Equal(t, "starting live", tb.frameState())
+		assert.Equal(t, 1, tb.wasmRequests())
+
+		// Pages that depend on the choice start it at once.
+		tb.load("/contact")
+		assert.Equal(t, "starting live", tb.frameState(), "the contact form's reCAPTCHA depends on the choice")
+
+		// So does content that depends on it added later.
+		tb.load("/")
+		require.Equal(t, "idle", tb.frameState())
+		tb.eval(`(() => { const d = document.createElement('div'); d.className = 'g-recaptcha'; document.querySelector('main').appendChild(d); return true; })()`, nil)
+		tb.waitLive()
+		assert.Equal(t, 1, tb.num(`document.querySelectorAll('civic-consent-placeholder').length`), "R17: the added element gets its placeholder")
+
+		// And a page whose code asks what is allowed.
+		tb.load("/")
+		require.Equal(t, "idle", tb.frameState())
+		assert.False(t, tb.truthy(`civicConsent.allowed('recaptcha')`))
+		tb.waitLive()
+		assert.False(t, tb.truthy(`civicConsent.allowed('recaptcha')`), "refused")
+	})
+}
+
+func TestReturnVisitStartsTheWasmWhenTheCookieIsNotPlain(t *testing.T) {
+	c := consent.Seed()
+	current := consent.RefuseAll(c, time.Now(), "AAAAAAAAAAAAAAAA").Encode()
+	other := "1.000000000000" + current[len("1.")+len(c.Revision()):]
+	browsers.Run(t, func(t *testing.T, b engine.Browser) {
+		for _, tc := range []struct {
+			name, setup, mode string
+		}{
+			{"another revision", `document.cookie = ` + jsString(consent.CookieString(other, consent.CookieOptions{})), "banner"},
+			{"two copies", `document.cookie = ` + jsString(consent.CookieString(current, consent.CookieOptions{})) +
+				`, document.cookie = ` + jsString("cookies_preferences="+current+"; Path=/charte-cookies"), "banner"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				tb := open(t, b, "/charte-cookies", engine.PageOptions{})
+				tb.eval(tc.setup, nil)
+				tb.load("/charte-cookies")
+				tb.waitLive()
+				assert.Equal(t, tc.mode, tb.settledMode(), "the wasm decides, and asks again")
+			})
+		}
+	})
+}
+
+func TestChoiceIsNeverLost(t *testing.T) {
+	browsers.Run(t, func(t *testing.T, b engine.Browser) {
+		for _, action := range []string{"refuse", "accept"} {
+			t.Run(action, func(t *testing.T) {
+				tb := open(t, b, "/", engine.PageOptions{})
+				require.Equal(t, "idle", tb.frameState())
+				// The visitor chooses and follows a link at once, before
+				// the wasm has had time to start.
+				tb.click(frame(fmt.Sprintf(`.cc-actions [data-action=%s]`, action)))
+				require.NoError(t, tb.Navigate(siteURL+"/charte-cookies"))
+				tb.assertStoredOnArrival(action)
+			})
+			t.Run(action+" is kept at once", func(t *testing.T) {
+				tb := open(t, b, "/", engine.PageOptions{})
+				require.Equal(t, "idle", tb.frameState())
+				// In the task of the click, before any wasm can run, the
+				// choice is already kept for the next page.
+				var kept struct {
+					Action   string `json:"action"`
+					Revision string `json:"revision"`
+				}
+				tb.eval(fmt.Sprintf(`(() => { %s.document.querySelector('.cc-actions [data-action=%s]').click(); return JSON.parse(sessionStorage.getItem('civic-consent-pending')); })()`, frameJS, action), &kept)
+				assert.Equal(t, action, kept.Action)
+				assert.Equal(t, consent.Seed().Revision(), kept.Revision)
+			})
+			t.Run(action+" kept is stored on the next page", func(t *testing.T) {
+				tb := open(t, b, "/", engine.PageOptions{})
+				tb.eval(fmt.Sprintf(`sessionStorage.setItem('civic-consent-pending', JSON.stringify({action: %q, revision: %q, at: Date.now()}))`, action, consent.Seed().Revision()), nil)
+				tb.load("/charte-cookies")
+				assert.Equal(t, action, tb.str(frameJS+`.document.documentElement.getAttribute('data-queued')`), "the choice was handed to the page")
+				tb.assertStoredOnArrival(action)
+			})
+		}
+	})
+}
+
+// assertStoredOnArrival checks, on the page the visitor went to after
+// clicking action, that the widget does not ask again and that the wasm
+// stores the choice.
+func (tb *tab) assertStoredOnArrival(action string) {
+	tb.t.Helper()
+	tb.waitFor(settledJS)
+	assert.NotEqual(tb.t, "banner", tb.str(frameJS+`.document.documentElement.getAttribute('data-view')`), "the next page does not ask again")
+	tb.waitFor(`/(?:^|;\s*)cookies_preferences=/.test(document.cookie)`)
+	tb.waitMode("button")
+	rec := tb.record()
+	assert.Equal(tb.t, action == "accept", rec.Categories["contact"], "the choice clicked is the one stored")
+	assert.Equal(tb.t, "", tb.str(`sessionStorage.getItem('civic-consent-pending') || ''`), "nothing is left pending")
+	tb.load("/")
+	assert.Equal(tb.t, "button", tb.mode(), "and the page after does not ask either")
+}
+
+func (tb *tab) truthy(js string) bool {
+	var v bool
+	tb.eval(`!!(`+js+`)`, &v)
+	return v
+}
