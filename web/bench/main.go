@@ -37,6 +37,7 @@ func main() {
 		out      = flag.String("out", "web/bench/RESULTS.md", "also write the report here; empty for none")
 		verbose  = flag.Bool("v", false, "print each visit's requests, layout shifts and long tasks")
 		trace    = flag.Bool("trace", true, "trace one more load per widget and profile to break the blocking time down")
+		costN    = flag.Int("cost", 3, "runs of the page-cost scenarios per widget and profile (0: none)")
 	)
 	flag.Parse()
 	log.SetFlags(0)
@@ -53,7 +54,7 @@ func main() {
 		chosen = append(chosen, p)
 	}
 	report, err := run(config{n: *n, profiles: chosen, again: *again, bundle: *sizes,
-		distDir: *distDir, npmDist: *npmDist, execPath: *execPath, verbose: *verbose, trace: *trace})
+		distDir: *distDir, npmDist: *npmDist, execPath: *execPath, verbose: *verbose, trace: *trace, costN: *costN})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -71,6 +72,7 @@ type config struct {
 	profiles                   []profile
 	again, bundle, verbose     bool
 	trace                      bool
+	costN                      int
 	distDir, npmDist, execPath string
 }
 
@@ -116,7 +118,8 @@ func run(cfg config) (string, error) {
 	defer srv.Close()
 
 	r := &results{started: time.Now(), loadStart: loadAverage(), n: cfg.n, distDir: cfg.distDir, version: gitVersion(),
-		first: map[string][]visit{}, ret: map[string][]visit{}, traces: map[string]*blockingTrace{}}
+		first: map[string][]visit{}, ret: map[string][]visit{}, traces: map[string]*blockingTrace{},
+		cost: map[string][]costRun{}}
 	if len(cfg.profiles) > 0 {
 		c, err := launch(cfg.execPath)
 		if err != nil {
@@ -148,6 +151,9 @@ func run(cfg config) (string, error) {
 // return visit) per widget, alternating the widgets, then the traced loads.
 func (r *results) measure(c *chromium, base string, p profile, cfg config) error {
 	r.profiles = append(r.profiles, p)
+	if err := r.measureCost(c, base, p, cfg.costN); err != nil {
+		return err
+	}
 	for i := 0; i < cfg.n; i++ {
 		// Alternate which widget goes first, so that neither always runs
 		// on a browser that just did the other's work.

@@ -23,6 +23,7 @@ type results struct {
 	chromium          string
 	profiles          []profile
 	first, ret        map[string][]visit // by key(profile, widget)
+	cost              map[string][]costRun
 	traces            map[string]*blockingTrace
 	dist              []fileSize
 	wasm              *wasmBuild
@@ -45,6 +46,9 @@ func (r *results) markdown() string {
 		}
 		if len(r.traces) > 0 {
 			r.traceTable(&b)
+		}
+		if len(r.cost) > 0 {
+			r.costTable(&b)
 		}
 		r.targets(&b)
 		r.notes(&b)

@@ -17,10 +17,14 @@ import (
 //go:embed pages/host.html
 var pagesFS embed.FS
 
-// The host pages: the same page, with one widget or the other.
+// The host pages: the same page, with one widget or the other. The
+// contact page has the reCAPTCHA element, which depends on the choice; the
+// plain page is the same without it, a page where nothing does.
 const (
-	pathOurs    = "/ours"
-	pathVanilla = "/vanilla"
+	pathOurs         = "/ours"
+	pathVanilla      = "/vanilla"
+	pathOursPlain    = "/ours-plain"
+	pathVanillaPlain = "/vanilla-plain"
 )
 
 // newServer returns the benchmark's one local server. Both widgets' files
@@ -40,20 +44,24 @@ func newServer(distDir, vendorDir string, v vanillaFiles) (http.Handler, error) 
 	if err != nil {
 		return nil, fmt.Errorf("bench: host page: %w", err)
 	}
-	oursPage, err := hostPage(tmpl, `<script src="/consent/consent.js" defer></script>`, "")
-	if err != nil {
-		return nil, err
-	}
+	oursTags := `<script src="/consent/consent.js" defer></script>`
 	// As vanilla-cookieconsent's documentation says: the stylesheet in the
 	// head, the library and its configuration as scripts, and the managed
 	// third-party script as text/plain with its category.
-	vanillaPage, err := hostPage(tmpl,
-		`<link rel="stylesheet" href="/vendor/`+v.style+`">`+"\n"+
-			`<script src="/vendor/`+v.script+`" defer></script>`+"\n"+
-			`<script src="/vendor/`+v.config+`" defer></script>`,
-		`<script type="text/plain" data-category="contact" data-src="https://www.google.com/recaptcha/api.js" async defer></script>`)
-	if err != nil {
-		return nil, err
+	vanilla := `<link rel="stylesheet" href="/vendor/` + v.style + `">` + "\n" +
+		`<script src="/vendor/` + v.script + `" defer></script>` + "\n" +
+		`<script src="/vendor/` + v.config + `" defer></script>`
+	managed := `<script type="text/plain" data-category="contact" data-src="https://www.google.com/recaptcha/api.js" async defer></script>`
+	pages := map[string]*hostDoc{}
+	for path, page := range map[string]hostPageData{
+		pathOurs:         {Head: template.HTML(oursTags), Gated: true},
+		pathVanilla:      {Head: template.HTML(vanilla), Body: template.HTML(managed), Gated: true},
+		pathOursPlain:    {Head: template.HTML(oursTags)},
+		pathVanillaPlain: {Head: template.HTML(vanilla)},
+	} {
+		if pages[path], err = hostPage(tmpl, page); err != nil {
+			return nil, err
+		}
 	}
 
 	mux := http.NewServeMux()
@@ -63,8 +71,9 @@ func newServer(distDir, vendorDir string, v vanillaFiles) (http.Handler, error) 
 		r2.URL.Path = "/consent/" + strings.TrimPrefix(r.URL.Path, "/vendor/")
 		theirs.ServeHTTP(w, r2)
 	}))
-	mux.Handle("GET "+pathOurs, oursPage)
-	mux.Handle("GET "+pathVanilla, vanillaPage)
+	for path, page := range pages {
+		mux.Handle("GET "+path, page)
+	}
 	return mux, nil
 }
 
@@ -74,9 +83,16 @@ type hostDoc struct {
 	etag string
 }
 
-func hostPage(t *template.Template, head, body string) (*hostDoc, error) {
+// hostPageData fills the host page: the widget's tags in the head and at
+// the end of the body, and whether the page has the reCAPTCHA element.
+type hostPageData struct {
+	Head, Body template.HTML
+	Gated      bool
+}
+
+func hostPage(t *template.Template, d hostPageData) (*hostDoc, error) {
 	var b bytes.Buffer
-	err := t.Execute(&b, map[string]template.HTML{"Head": template.HTML(head), "Body": template.HTML(body)})
+	err := t.Execute(&b, d)
 	if err != nil {
 		return nil, fmt.Errorf("bench: host page: %w", err)
 	}

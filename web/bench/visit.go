@@ -65,7 +65,9 @@ type visit struct {
 	cls, frameCLS         float64
 	shiftSources          []string
 	tbt                   float64 // Σ (long task − 50 ms)
+	longest               float64 // the longest task (ms)
 	longTasks             int
+	wasmRequests          int // requests for the widget's .wasm
 	frameOnlyTasks        int // long tasks only the widget frame's observer saw
 	taskMS                float64
 	jsHeap, wasmMemory    float64
@@ -294,6 +296,7 @@ func (v *visit) blocking(d pageData) {
 	}
 	for _, t := range tasks {
 		v.tbt += math.Max(0, t.D-50)
+		v.longest = math.Max(v.longest, t.D)
 	}
 	v.longTasks = len(tasks)
 }
@@ -326,6 +329,9 @@ func (v *visit) network(reqs []request, requestStart float64) error {
 		}
 		v.reqsTotal++
 		v.wireTotal += r.wire
+		if strings.HasSuffix(fileName(r.url), ".wasm") {
+			v.wasmRequests++
+		}
 		v.bodies += r.body
 		switch {
 		case r.failed != "":
