@@ -250,11 +250,11 @@ func testExports(t *testing.T, s *service) {
 	assert.Equal(t, "[]\n", out, "no receipt is an empty list")
 
 	for query, want := range map[string]string{
-		"format=xml":                         "format \"xml\" is neither csv nor json",
-		"id=short":                           "is not a consent id",
-		"from=yesterday":                     "from: \"yesterday\" is neither",
-		"from=2026-12-01&to=2026-11-01":      "from is after to",
-		"ip=1":                               "unknown parameter \"ip\"",
+		"format=xml":                          "format \"xml\" is neither csv nor json",
+		"id=short":                            "is not a consent id",
+		"from=yesterday":                      "from: \"yesterday\" is neither",
+		"from=2026-12-01&to=2026-11-01":       "from is after to",
+		"ip=1":                                "unknown parameter \"ip\"",
 		"id=AAAAAAAAAAAAAAAA&id=BBBBBBBBBBBB": "given 2 times",
 	} {
 		code, out = s.get(t, testToken, query)

@@ -194,5 +194,8 @@ func TestMain(m *testing.M) {
 			fmt.Fprintln(os.Stderr, "stopping the test PostgreSQL:", err)
 		}
 	}
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
 	os.Exit(code)
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // the pure-Go "sqlite" database/sql driver
@@ -34,13 +35,16 @@ CREATE TABLE IF NOT EXISTS consent_receipts (
 CREATE INDEX IF NOT EXISTS consent_receipts_time ON consent_receipts (time);`
 
 // OpenSQLite opens (creating it if need be) the SQLite database file at
-// path.
+// path, a plain file name (not a "file:" URI) without '?'.
 func OpenSQLite(path string) (*SQLiteStore, error) {
+	if path == "" || strings.HasPrefix(path, "file:") || strings.Contains(path, "?") {
+		return nil, fmt.Errorf("receipts: SQLite path %q: want a plain file name, without \"file:\" or '?'", path)
+	}
 	q := url.Values{}
 	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)"} {
 		q.Add("_pragma", p)
 	}
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	db, err := sql.Open("sqlite", path+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("receipts: open SQLite %s: %w", path, err)
 	}
