@@ -203,7 +203,8 @@ func TestCommandRetentionDeletesOldReceiptsAtStart(t *testing.T) {
 	}
 	require.NoError(t, s.Close())
 
-	svc := startCommand(t, "-sqlite", path, "-token", testToken, "-retain", "13mo")
+	t.Setenv("CONSENT_RECEIPTS_TOKEN", testToken) // the token from the environment
+	svc := startCommand(t, "-sqlite", path, "-retain", "13mo")
 	assert.Equal(t, []Receipt{kept}, svc.export(t))
 	assert.Contains(t, svc.log.String(), "retention deleted 1 receipt(s)")
 }
@@ -218,6 +219,10 @@ func TestCommandWithoutTokenHasNoExport(t *testing.T) {
 	code, msg := do(t, req)
 	assert.Equal(t, http.StatusNotFound, code)
 	assert.Contains(t, msg, "export is off")
+
+	require.NoError(t, svc.cmd.Process.Signal(syscall.SIGTERM))
+	<-svc.done
+	assert.NoError(t, svc.cmd.Wait(), "SIGTERM stops the service cleanly")
 }
 
 func TestCommandRefusesBadSettings(t *testing.T) {

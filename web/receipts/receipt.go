@@ -68,8 +68,9 @@ type Key struct {
 	Time     time.Time
 }
 
-// Key returns the receipt's key.
-func (r Receipt) Key() Key { return Key{r.RecordID, r.Action, r.Time} }
+// Key returns the receipt's key, its time in UTC to the second, so that
+// keys compare with ==.
+func (r Receipt) Key() Key { return Key{r.RecordID, r.Action, time.Unix(r.Time.Unix(), 0).UTC()} }
 
 // Catalogues are the catalogue revisions a server accepts receipts for,
 // keyed by revision.

@@ -54,7 +54,7 @@ func run(args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8089", "address to listen on")
 	path := fs.String("path", "/consent/receipts", "URL path of the service: POST receipts, GET exports")
 	sqlitePath := fs.String("sqlite", "consent-receipts.db", "SQLite database file (used unless a PostgreSQL DSN is given)")
-	dsn := fs.String("postgres", os.Getenv("CONSENT_RECEIPTS_POSTGRES"), "PostgreSQL DSN (default $CONSENT_RECEIPTS_POSTGRES)")
+	dsn := fs.String("postgres", "", "PostgreSQL DSN (default $CONSENT_RECEIPTS_POSTGRES; none means SQLite)")
 	token := fs.String("token", "", "bearer token of the export (default $CONSENT_RECEIPTS_TOKEN; none turns the export off)")
 	retain := fs.String("retain", "13mo", "delete receipts of choices older than this: days (400d), months (13mo) or years (2y)")
 	rate := fs.Float64("rate", 1, "requests a second allowed per client, after a burst")
@@ -67,8 +67,13 @@ func run(args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
+	// Secrets are read from the environment after parsing, so that -help
+	// never prints them as defaults.
 	if *token == "" {
 		*token = os.Getenv("CONSENT_RECEIPTS_TOKEN")
+	}
+	if *dsn == "" {
+		*dsn = os.Getenv("CONSENT_RECEIPTS_POSTGRES")
 	}
 	if *rate <= 0 || *burst < 1 {
 		return errors.New("-rate must be positive and -burst at least 1")
@@ -135,7 +140,9 @@ func run(args []string) error {
 		return err
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second}
+	stopped := make(chan struct{})
 	go func() {
+		defer close(stopped)
 		<-ctx.Done()
 		shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -153,6 +160,8 @@ func run(args []string) error {
 	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	// Let the requests in progress finish before the store closes.
+	<-stopped
 	return nil
 }
 
