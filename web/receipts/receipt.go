@@ -145,6 +145,12 @@ func Parse(body []byte, cs Catalogues, now time.Time) (Receipt, error) {
 	rev := revisionOf(value)
 	c, ok := cs[rev]
 	if !ok {
+		// Without a catalogue, DecodeRecord still finds what is wrong
+		// with a value that is not a record at all.
+		_, err := consent.DecodeRecord(value, nil, now)
+		if rerr, ok := errors.AsType[*consent.RecordError](err); !ok || rerr.Reason != consent.ReasonRevision {
+			return Receipt{}, fieldErr(fieldRecord, "%v", err)
+		}
 		return Receipt{}, fieldErr(fieldRecord, "unknown catalogue revision %.20q (this server knows %s)", rev, strings.Join(slices.Sorted(maps.Keys(cs)), ", "))
 	}
 	rec, err := consent.DecodeRecord(value, c, now)
