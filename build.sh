@@ -22,6 +22,7 @@ setup() {
     command -v WebKitWebDriver >/dev/null || want+=(webkit2gtk-driver)
     command -v Xvfb >/dev/null || want+=(xvfb)
     command -v wasm-opt >/dev/null || want+=(binaryen)
+    command -v /usr/lib/postgresql/15/bin/initdb >/dev/null || want+=(postgresql)
   fi
   if [ ${#want[@]} -gt 0 ]; then
     echo "build.sh: installing Debian packages: ${want[*]}"

@@ -1,0 +1,26 @@
+package consent
+
+import "fmt"
+
+// ArchiveName is the file name of the archived catalogue of a revision:
+// catalogue.<revision>.json.
+func ArchiveName(revision string) string {
+	return "catalogue." + revision + ".json"
+}
+
+// Archive returns the archive file of the catalogue: its name,
+// ArchiveName(c.Revision()), and its content, the canonical JSON of the
+// whole catalogue, texts included (Catalogue.JSON). A bundle ships it so
+// that the revision in a consent record always leads to the wording the
+// visitor was shown; ParseCatalogue reads it back.
+//
+// The revision leaves texts out, so two catalogues differing only in
+// wording have the same name and different content: a site that keeps old
+// archives must not let a later build overwrite one.
+func (c *Catalogue) Archive() (name string, data []byte, err error) {
+	data, err = c.JSON()
+	if err != nil {
+		return "", nil, fmt.Errorf("archive of catalogue revision %s: %w", c.Revision(), err)
+	}
+	return ArchiveName(c.Revision()), data, nil
+}

@@ -1,0 +1,250 @@
+package receipts
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	consent "github.com/civic-consent/consent"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// built is the consent-receipts binary, built once for the tests of this
+// package and removed by TestMain.
+var built struct {
+	once sync.Once
+	dir  string
+	bin  string
+	err  error
+}
+
+func commandBinary(t testing.TB) string {
+	t.Helper()
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "consent-receipts-bin-"); built.err != nil {
+			return
+		}
+		built.bin = filepath.Join(built.dir, "consent-receipts")
+		out, err := exec.Command("go", "build", "-o", built.bin, "./cmd/consent-receipts").CombinedOutput()
+		if err != nil {
+			built.err = &buildError{err: err, out: string(out)}
+		}
+	})
+	require.NoError(t, built.err, "building the command")
+	return built.bin
+}
+
+type buildError struct {
+	err error
+	out string
+}
+
+func (e *buildError) Error() string {
+	return "go build ./cmd/consent-receipts: " + e.err.Error() + "\n" + e.out
+}
+
+// running is the command started by startCommand.
+type running struct {
+	cmd  *exec.Cmd
+	url  string
+	log  *lockedBuffer
+	done chan struct{}
+}
+
+// startCommand runs consent-receipts on a free port of 127.0.0.1 and waits
+// until it listens. It is killed at the end of the test if still running,
+// and with SIGKILL if the test process dies.
+func startCommand(t *testing.T, args ...string) *running {
+	t.Helper()
+	r := &running{log: &lockedBuffer{}, done: make(chan struct{})}
+	r.cmd = exec.Command(commandBinary(t), append([]string{"-addr", "127.0.0.1:0"}, args...)...)
+	r.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	stderr, err := r.cmd.StderrPipe()
+	require.NoError(t, err)
+	require.NoError(t, r.cmd.Start())
+	t.Cleanup(func() {
+		r.cmd.Process.Kill()
+		<-r.done
+		r.cmd.Wait()
+	})
+	listening := make(chan string, 1)
+	go func() {
+		defer close(r.done)
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			r.log.WriteLine(sc.Text())
+			if url, ok := strings.CutPrefix(sc.Text(), "consent-receipts: listening on "); ok {
+				listening <- url
+			}
+		}
+		close(listening)
+	}()
+	url, ok := <-listening
+	require.True(t, ok, "consent-receipts stopped before listening:\n%s", r.log)
+	r.url = url
+	return r
+}
+
+// export fetches every receipt through the command's export.
+func (r *running) export(t *testing.T) []Receipt {
+	req, err := http.NewRequest(http.MethodGet, r.url+"?format=json", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	code, out := do(t, req)
+	require.Equal(t, http.StatusOK, code, out)
+	var got []Receipt
+	require.NoError(t, json.Unmarshal([]byte(out), &got))
+	return got
+}
+
+// ackedBeforeKill is how many receipts the burst has acknowledged when the
+// service is killed.
+const ackedBeforeKill = 300
+
+func TestAcknowledgedReceiptsSurviveSIGKILL(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			args := append(b.args(t), "-token", testToken, "-rate", "1e6", "-burst", "1000000")
+			svc := startCommand(t, args...)
+
+			var (
+				mu         sync.Mutex
+				sent       = make(map[Key]bool)
+				acked      []Key
+				inFlight   atomic.Int64
+				killOnce   sync.Once
+				killed     = make(chan struct{})
+				wg         sync.WaitGroup
+				c          = consent.Seed()
+				client     = &http.Client{Timeout: time.Minute}
+				unexpected []string
+			)
+			for range 8 {
+				wg.Go(func() {
+					for {
+						select {
+						case <-killed:
+							return
+						default:
+						}
+						rec := consent.AcceptAll(c, time.Now(), newID(t))
+						mu.Lock()
+						sent[Key{rec.ID, ActionAcceptAll, rec.Time}] = true
+						mu.Unlock()
+						inFlight.Add(1)
+						resp, err := client.Post(svc.url, "application/json", bytes.NewReader(body(t, rec, ActionAcceptAll)))
+						inFlight.Add(-1)
+						if err != nil {
+							return // the service is gone
+						}
+						resp.Body.Close()
+						mu.Lock()
+						if resp.StatusCode == http.StatusCreated {
+							acked = append(acked, Key{rec.ID, ActionAcceptAll, rec.Time})
+						} else {
+							unexpected = append(unexpected, resp.Status)
+						}
+						n := len(acked)
+						mu.Unlock()
+						if n >= ackedBeforeKill {
+							killOnce.Do(func() {
+								require.NoError(t, svc.cmd.Process.Signal(syscall.SIGKILL))
+								close(killed)
+							})
+						}
+					}
+				})
+			}
+			wg.Wait()
+			<-svc.done
+			err := svc.cmd.Wait()
+			var exit *exec.ExitError
+			require.ErrorAs(t, err, &exit)
+			assert.Equal(t, syscall.SIGKILL, exit.Sys().(syscall.WaitStatus).Signal(), "killed, not stopped")
+			assert.Empty(t, unexpected, "every receipt of the burst is valid")
+			require.GreaterOrEqual(t, len(acked), ackedBeforeKill)
+
+			restarted := startCommand(t, args...)
+			stored := make(map[Key]bool)
+			for _, r := range restarted.export(t) {
+				stored[r.Key()] = true
+				assert.True(t, sent[r.Key()], "stored receipt %v was sent", r.Key())
+			}
+			for _, k := range acked {
+				assert.True(t, stored[k], "acknowledged receipt %v survived the SIGKILL", k)
+			}
+			t.Logf("%s: %d acknowledged, %d stored, %d sent in all", b.name, len(acked), len(stored), len(sent))
+		})
+	}
+}
+
+func TestCommandRetentionDeletesOldReceiptsAtStart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "receipts.db")
+	s, err := OpenSQLite(path)
+	require.NoError(t, err)
+	today := time.Now().UTC().Truncate(time.Second)
+	old := seedReceipt("oooooooooooooooo", ActionAcceptAll, today.AddDate(0, -13, -1))
+	kept := seedReceipt("kkkkkkkkkkkkkkkk", ActionAcceptAll, today.AddDate(0, -12, 0))
+	for _, r := range []Receipt{old, kept} {
+		_, err := s.Add(t.Context(), r)
+		require.NoError(t, err)
+	}
+	require.NoError(t, s.Close())
+
+	t.Setenv("CONSENT_RECEIPTS_TOKEN", testToken) // the token from the environment
+	svc := startCommand(t, "-sqlite", path, "-retain", "13mo")
+	assert.Equal(t, []Receipt{kept}, svc.export(t))
+	assert.Contains(t, svc.log.String(), "retention deleted 1 receipt(s)")
+}
+
+func TestCommandWithoutTokenHasNoExport(t *testing.T) {
+	t.Setenv("CONSENT_RECEIPTS_TOKEN", "")
+	svc := startCommand(t, "-sqlite", filepath.Join(t.TempDir(), "receipts.db"))
+	assert.Contains(t, svc.log.String(), "export off: no token")
+	req, err := http.NewRequest(http.MethodGet, svc.url, nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer ")
+	code, msg := do(t, req)
+	assert.Equal(t, http.StatusNotFound, code)
+	assert.Contains(t, msg, "export is off")
+
+	require.NoError(t, svc.cmd.Process.Signal(syscall.SIGTERM))
+	<-svc.done
+	assert.NoError(t, svc.cmd.Wait(), "SIGTERM stops the service cleanly")
+}
+
+func TestCommandRefusesBadSettings(t *testing.T) {
+	bin := commandBinary(t)
+	dir := t.TempDir()
+	for args, want := range map[string]string{
+		"-sqlite " + dir:       "create the table in SQLite " + dir,
+		"-sqlite file:x.db":    "want a plain file name",
+		"-retain 3mo":          "-retain 3mo is shorter than the 183 days a choice lasts",
+		"-retain forever":      "retention \"forever\" is not",
+		"-catalogue nowhere/*": "matches no file",
+		"-rate 0":              "-rate must be positive",
+	} {
+		// A command that wrongly starts serving is killed after a minute,
+		// so that the test fails instead of hanging.
+		ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+		cmd := exec.CommandContext(ctx, bin, append(strings.Fields(args), "-addr", "127.0.0.1:0")...)
+		cmd.Dir = dir
+		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+		out, err := cmd.CombinedOutput()
+		cancel()
+		assert.Error(t, err, args)
+		assert.Contains(t, string(out), want, args)
+	}
+}
