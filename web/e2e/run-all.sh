@@ -2,7 +2,8 @@
 # run-all.sh — every check and test of the project, once web/dist is built
 # (`./build.sh test` builds, then runs this):
 #
-#   1. go vet ./...  and  gofmt -l  (each counts as one check)
+#   1. go vet ./...,  gofmt -l  and  go mod tidy -diff  (each counts as one
+#      check: go.mod and go.sum must be what `go mod tidy` makes them)
 #   2. go test of every package but the browser ones (web/e2e/...)
 #   3. the wasm package's tests, in headless Chromium (wasmbrowsertest)
 #   4. the browser suite, web/e2e/..., in Chromium, Firefox and WebKit
@@ -73,6 +74,7 @@ fi
 
 check vet go vet ./...
 check gofmt gofmt_clean
+check tidy go mod tidy -diff
 
 mapfile -t unit < <(go list ./... | grep -v '/web/e2e')
 gotest unit go test -count=1 -json "${unit[@]}"
