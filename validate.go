@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // FieldError is one problem in a catalogue, at the JSON path of the field
@@ -98,6 +100,11 @@ func (v *validator) text(path string, t Text, required bool) {
 			v.add(path+"."+lang, "missing text")
 		case strings.TrimSpace(s) == "":
 			v.add(path+"."+lang, "empty text")
+		default:
+			if i := strings.IndexFunc(s, isControl); i >= 0 {
+				r, _ := utf8.DecodeRuneInString(s[i:])
+				v.add(path+"."+lang, "contains the control character %U at byte %d (only line breaks and tabs are allowed)", r, i)
+			}
 		}
 	}
 	for _, lang := range slices.Sorted(maps.Keys(t)) {
@@ -114,26 +121,13 @@ func (v *validator) site(s Site) {
 		}
 	}
 	v.text("site.name", s.Name, true)
-	switch {
-	case s.PolicyURL == "":
-		v.add("site.policyUrl", "missing: the cookie policy page's path or https URL")
-	case strings.HasPrefix(s.PolicyURL, "/") && !strings.HasPrefix(s.PolicyURL, "//"):
-		if strings.ContainsAny(s.PolicyURL, " \t\r\n") {
-			v.add("site.policyUrl", "path %q contains white space", s.PolicyURL)
-		}
-	default:
-		if err := checkHTTPS(s.PolicyURL); err != nil {
-			v.add("site.policyUrl", "want a path starting with / or an https URL: %v", err)
-		}
+	if err := checkPolicyURL(s.PolicyURL); err != nil {
+		v.add("site.policyUrl", "%v", err)
 	}
 	v.text("site.contact", s.Contact, true)
 	if s.ContactURL != "" {
-		if rest, ok := strings.CutPrefix(s.ContactURL, "mailto:"); ok {
-			if !strings.Contains(rest, "@") || strings.ContainsAny(rest, " \t\r\n") {
-				v.add("site.contactUrl", "%q is not a mailto: address", s.ContactURL)
-			}
-		} else if err := checkHTTPS(s.ContactURL); err != nil {
-			v.add("site.contactUrl", "want mailto: or an https URL: %v", err)
+		if err := checkContactURL(s.ContactURL); err != nil {
+			v.add("site.contactUrl", "%v", err)
 		}
 	}
 	if s.CookieDomain != "" && !plausibleDomain(s.CookieDomain) {
@@ -301,22 +295,115 @@ func (v *validator) loader(path string, l *Loader) {
 	}
 }
 
-// checkHTTPS accepts an absolute https URL with a host and no user info.
-func checkHTTPS(s string) error {
-	if strings.ContainsAny(s, " \t\r\n") {
-		return fmt.Errorf("%q contains white space", s)
+// checkPolicyURL accepts a path of the site (starting with a single /) or
+// an absolute https URL.
+func checkPolicyURL(s string) error {
+	switch {
+	case s == "":
+		return errors.New("missing: the cookie policy page's path or https URL")
+	case strings.HasPrefix(s, "//"):
+		return fmt.Errorf("%q is scheme-relative, so it leads to another site: want a path starting with a single / or an https URL", s)
+	case strings.HasPrefix(s, "/"):
+		return checkPath(s)
+	}
+	if err := checkHTTPS(s); err != nil {
+		return fmt.Errorf("want a path starting with / or an https URL: %w", err)
+	}
+	return nil
+}
+
+// checkPath accepts a path of the site, with an optional query and
+// fragment: it starts with a single / and holds no character that
+// checkURLChars rejects, so that no browser reads it as another site.
+func checkPath(s string) error {
+	if err := checkURLChars(s); err != nil {
+		return err
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return fmt.Errorf("%q is not a URL", s)
+		return fmt.Errorf("%q is not a valid path: %v", s, errors.Unwrap(err))
 	}
-	if u.Scheme != "https" || u.Hostname() == "" || u.Opaque != "" {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || u.Scheme != "" || u.Host != "" || u.Opaque != "" {
+		return fmt.Errorf("%q is not a path starting with a single /", s)
+	}
+	return nil
+}
+
+// checkContactURL accepts a mailto: address or an absolute https URL.
+func checkContactURL(s string) error {
+	rest, ok := strings.CutPrefix(s, "mailto:")
+	if !ok {
+		if err := checkHTTPS(s); err != nil {
+			return fmt.Errorf("want mailto: or an https URL: %w", err)
+		}
+		return nil
+	}
+	if err := checkURLChars(s); err != nil {
+		return err
+	}
+	addr, _, _ := strings.Cut(rest, "?")
+	local, domain, ok := strings.Cut(addr, "@")
+	if _, err := url.Parse(s); err != nil || !ok || local == "" || !plausibleHost(strings.ToLower(domain)) {
+		return fmt.Errorf("%q is not a mailto: address", s)
+	}
+	return nil
+}
+
+// checkHTTPS accepts an absolute https URL: the scheme written "https://",
+// a lowercase host name (and optional port), no user info, and no
+// character that checkURLChars rejects.
+func checkHTTPS(s string) error {
+	if err := checkURLChars(s); err != nil {
+		return err
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return fmt.Errorf("%q is not a URL: %v", s, errors.Unwrap(err))
+	}
+	if !strings.HasPrefix(s, "https://") || u.Host == "" || u.Opaque != "" {
 		return fmt.Errorf("%q is not an absolute https URL", s)
 	}
 	if u.User != nil {
 		return fmt.Errorf("%q holds user info", s)
 	}
+	if !plausibleHost(u.Hostname()) {
+		return fmt.Errorf("%q has no valid host name (lowercase letters, digits, - and .)", s)
+	}
 	return nil
+}
+
+// checkURLChars rejects what a URL of the catalogue must never hold, since
+// the widget writes its URLs into HTML and browsers read some of them as
+// other sites or as the end of an attribute: white space, control and
+// invisible format characters, quotes, angle brackets, backticks and
+// backslashes (which browsers read as /, so that /\evil.example/ is
+// another site).
+func checkURLChars(s string) error {
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError:
+			return fmt.Errorf("%q is not valid UTF-8 at byte %d", s, i)
+		case unicode.IsSpace(r):
+			return fmt.Errorf("%q contains white space at byte %d", s, i)
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+			return fmt.Errorf("%q contains the control character %U at byte %d", s, r, i)
+		case strings.ContainsRune("\"'<>`\\", r):
+			return fmt.Errorf("%q contains %q at byte %d, which no URL of a catalogue may hold", s, r, i)
+		}
+	}
+	return nil
+}
+
+// isControl reports whether r is a control character other than a line
+// break or a tab: HTML parsers change or drop some (NUL, carriage return),
+// so a text holding one would not show as written.
+func isControl(r rune) bool {
+	return r != '\n' && r != '\t' && unicode.IsControl(r)
+}
+
+// plausibleHost accepts a lowercase DNS name without a leading dot.
+func plausibleHost(h string) bool {
+	return !strings.HasPrefix(h, ".") && plausibleDomain(h)
 }
 
 // plausibleDomain accepts a lowercase DNS name, optionally with the leading

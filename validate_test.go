@@ -96,11 +96,14 @@ func TestValidateRejects(t *testing.T) {
 		{"negative max age", func(c *Catalogue) { c.Site.MaxAgeDays = -1 }, "site.maxAgeDays", "out of range"},
 		{"no policy URL", func(c *Catalogue) { c.Site.PolicyURL = "" }, "site.policyUrl", "missing"},
 		{"javascript policy URL", func(c *Catalogue) { c.Site.PolicyURL = "javascript:alert(1)" }, "site.policyUrl", "not an absolute https URL"},
-		{"protocol-relative policy URL", func(c *Catalogue) { c.Site.PolicyURL = "//evil.example/x" }, "site.policyUrl", "not an absolute https URL"},
+		{"protocol-relative policy URL", func(c *Catalogue) { c.Site.PolicyURL = "//evil.example/x" }, "site.policyUrl", "scheme-relative"},
 		{"policy path with space", func(c *Catalogue) { c.Site.PolicyURL = "/charte cookies" }, "site.policyUrl", "white space"},
 		{"R17 no contact", func(c *Catalogue) { c.Site.Contact = nil }, "site.contact", "missing text"},
 		{"contact URL", func(c *Catalogue) { c.Site.ContactURL = "tel:+33100000000" }, "site.contactUrl", "want mailto: or an https URL"},
 		{"contact mailto", func(c *Catalogue) { c.Site.ContactURL = "mailto:nobody" }, "site.contactUrl", "not a mailto: address"},
+		{"contact mailto without domain", func(c *Catalogue) { c.Site.ContactURL = "mailto:nobody@" }, "site.contactUrl", "not a mailto: address"},
+		{"contact mailto with a quote", func(c *Catalogue) { c.Site.ContactURL = `mailto:a@example.org"onclick=alert(1)` }, "site.contactUrl", `contains '"'`},
+		{"policy path with a bad escape", func(c *Catalogue) { c.Site.PolicyURL = "/charte%zz" }, "site.policyUrl", "not a valid path"},
 		{"cookie domain with scheme", func(c *Catalogue) { c.Site.CookieDomain = "https://saint-maur.com" }, "site.cookieDomain", "not a lowercase domain name"},
 		{"cookie domain with path", func(c *Catalogue) { c.Site.CookieDomain = "saint-maur.com/x" }, "site.cookieDomain", "not a lowercase domain name"},
 		{"cookie domain with space", func(c *Catalogue) { c.Site.CookieDomain = "saint maur.com" }, "site.cookieDomain", "not a lowercase domain name"},
@@ -188,4 +191,100 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		paths = append(paths, e.Path)
 	}
 	assert.ElementsMatch(t, []string{"services[4].loader.url", "site.maxAgeDays", "categories[1].title"}, paths)
+}
+
+// urlFields are the URL fields of the seed catalogue, each with its path.
+var urlFields = []struct {
+	path string
+	set  func(c *Catalogue, url string)
+}{
+	{"site.policyUrl", func(c *Catalogue, u string) { c.Site.PolicyURL = u }},
+	{"site.contactUrl", func(c *Catalogue, u string) { c.Site.ContactURL = u }},
+	{"services[4].privacyUrl", func(c *Catalogue, u string) { c.Services[4].PrivacyURL = u }},
+	{"services[4].loader.url", func(c *Catalogue, u string) { c.Services[4].Loader.URL = u }},
+	{"services[4].loader.noticeLinks[1].url", func(c *Catalogue, u string) { c.Services[4].Loader.NoticeLinks[1].URL = u }},
+}
+
+// TestHardening1URLValidation puts hostile values in every URL field: each
+// is rejected, at the field's path, with a message that says why.
+func TestHardening1URLValidation(t *testing.T) {
+	for _, tc := range []struct {
+		name, url, msg string
+		// policyMsg, when set, is the message for site.policyUrl, which
+		// also takes a path.
+		policyMsg string
+	}{
+		{name: "double quote ends an attribute", url: `https://example.org/c"onmouseover=alert(document.cookie)//`, msg: `contains '"'`},
+		{name: "path with a double quote", url: `/cookies"onmouseover=alert(document.cookie)//`, msg: `contains '"'`},
+		{name: "single quote", url: `https://example.org/c'onmouseover=alert(1)//`, msg: `contains '\''`},
+		{name: "markup", url: `https://example.org/</script><img src=x onerror=alert(1)>`, msg: `contains '<'`},
+		{name: "backtick", url: "https://example.org/`x`", msg: "contains '`'"},
+		{name: "backslash path", url: `/\evil.example/`, msg: `contains '\\'`},
+		{name: "backslash before the host's end", url: `https://example.org\@evil.example/`, msg: `contains '\\'`},
+		{name: "scheme-relative", url: "//evil.example/x", msg: "not an absolute https URL", policyMsg: "scheme-relative"},
+		{name: "javascript", url: "javascript:alert(document.cookie)", msg: "not an absolute https URL"},
+		{name: "javascript in capitals", url: "JavaScript:alert(1)", msg: "not an absolute https URL"},
+		{name: "javascript split by a tab", url: "java\tscript:alert(1)", msg: "white space"},
+		{name: "data", url: "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==", msg: "not an absolute https URL"},
+		{name: "http", url: "http://example.org/", msg: "not an absolute https URL"},
+		{name: "https in capitals", url: "HTTPS://example.org/", msg: "not an absolute https URL"},
+		{name: "space", url: "https://example.org/a b", msg: "white space"},
+		{name: "line break", url: "https://example.org/\n", msg: "white space"},
+		{name: "no-break space", url: "https://example.org/\u00a0", msg: "white space"},
+		{name: "NUL", url: "https://example.org/\x00", msg: "control character U+0000"},
+		{name: "right-to-left override", url: "https://example.org/\u202e", msg: "control character U+202E"},
+		{name: "user info", url: "https://user@evil.example/", msg: "user info"},
+		{name: "no host", url: "https:///x", msg: "not an absolute https URL"},
+		{name: "opaque", url: "https:evil.example", msg: "not an absolute https URL"},
+		{name: "bad escape", url: "https://example.org/%zz", msg: "not a URL"},
+		{name: "host with an underscore", url: "https://evil_example.org/", msg: "no valid host name"},
+	} {
+		for _, f := range urlFields {
+			t.Run(tc.name+"/"+f.path, func(t *testing.T) {
+				c := Seed()
+				f.set(c, tc.url)
+				msg := tc.msg
+				if tc.policyMsg != "" && f.path == "site.policyUrl" {
+					msg = tc.policyMsg
+				}
+				requireFieldError(t, c.Validate(), f.path, msg)
+			})
+		}
+	}
+}
+
+// TestHardening1URLValidationAccepts keeps the strict rules from refusing
+// ordinary URLs.
+func TestHardening1URLValidationAccepts(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		change func(c *Catalogue)
+	}{
+		{"path with query and fragment", func(c *Catalogue) { c.Site.PolicyURL = "/charte-cookies?lang=fr#cookies" }},
+		{"path with accents", func(c *Catalogue) { c.Site.PolicyURL = "/données/cookies" }},
+		{"path with escapes", func(c *Catalogue) { c.Site.PolicyURL = "/donn%C3%A9es/cookies" }},
+		{"https policy with port", func(c *Catalogue) { c.Site.PolicyURL = "https://example.org:8443/a/b?x=1&y=2#z" }},
+		{"https without path", func(c *Catalogue) { c.Services[4].PrivacyURL = "https://example.org" }},
+		{"mailto with subject", func(c *Catalogue) { c.Site.ContactURL = "mailto:dpo@example.org?subject=Cookies" }},
+		{"loader on a port", func(c *Catalogue) { c.Services[4].Loader.URL = "https://stats.example.org:8443/matomo.js" }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := Seed()
+			tc.change(c)
+			require.NoError(t, c.Validate())
+		})
+	}
+}
+
+// TestHardening1TextsHoldNoControlCharacter: HTML parsers drop or change
+// them, so the page would not say what the catalogue says.
+func TestHardening1TextsHoldNoControlCharacter(t *testing.T) {
+	for _, r := range []string{"\x00", "\r", "\x1b", "\u0085"} {
+		c := Seed()
+		c.Site.Intro["fr"] = "Bonjour" + r + "."
+		requireFieldError(t, c.Validate(), "site.intro.fr", "control character")
+	}
+	c := Seed()
+	c.Site.Intro["fr"] = "Ligne\n\tsuivante"
+	require.NoError(t, c.Validate())
 }
