@@ -47,6 +47,11 @@ var (
 //     says what refusing it means (R7);
 //   - a loader has an absolute https URL without query or fragment, a
 //     placement "head" or "body", and its service a https privacy URL (R7);
+//   - every URL is strict (checkHTTPS, checkPolicyURL, checkContactURL):
+//     https only (a path of the site for policyUrl, mailto: for contactUrl),
+//     parsed, with a lowercase host name and no user info, and no quote,
+//     backslash, angle bracket, backtick, white space or control character;
+//     texts hold no control character but line breaks and tabs;
 //   - the languages of Site.Name, which must include French, are the
 //     catalogue's languages: every text has each of them, non-blank, and no
 //     other. Optional texts (refusal of a necessary category, loader notice)

@@ -17,11 +17,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	consent "github.com/civic-consent/consent"
 	"github.com/civic-consent/consent/app"
-	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
 func main() {
@@ -138,11 +136,11 @@ func loaderScript(template string, c *consent.Catalogue, files map[string]string
 		Titles:    map[string]string{},
 		Bodies:    map[string]string{},
 	}
-	// A first visit: no stored choice, no signal.
-	firstVisit := consent.Decide(c, "", time.Now(), false)
 	for _, lang := range b.Languages {
 		b.Titles[lang] = app.FrameTitle(lang)
-		b.Bodies[lang] = goapp.HTMLString(&app.Widget{Session: app.NewSession(c, lang, firstVisit)})
+		if b.Bodies[lang], err = firstLayer(c, lang); err != nil {
+			return nil, err
+		}
 	}
 	data, err := json.Marshal(b)
 	if err != nil {
