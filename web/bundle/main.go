@@ -17,11 +17,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	consent "github.com/civic-consent/consent"
 	"github.com/civic-consent/consent/app"
-	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
 func main() {
@@ -159,15 +157,14 @@ func loaderScript(template string, c *consent.Catalogue, files map[string]string
 		Gated:        gated,
 		GatedAlways:  always,
 	}
-	// A first visit: no stored choice, no signal. The button shows when
-	// nothing is asked, as with a GPC signal and no stored choice.
-	now := time.Now()
-	firstVisit := consent.Decide(c, "", now, false)
-	nothingAsked := consent.Decide(c, "", now, true)
 	for _, lang := range b.Languages {
 		b.Titles[lang] = app.FrameTitle(lang)
-		b.Bodies[lang] = goapp.HTMLString(&app.Widget{Session: app.NewSession(c, lang, firstVisit)})
-		b.Buttons[lang] = goapp.HTMLString(&app.Widget{Session: app.NewSession(c, lang, nothingAsked)})
+		if b.Bodies[lang], err = firstLayer(c, lang); err != nil {
+			return nil, err
+		}
+		if b.Buttons[lang], err = button(c, lang); err != nil {
+			return nil, err
+		}
 	}
 	data, err := json.Marshal(b)
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The consent rules of /work/shared/design/consent-rules.md, one scenario
+// The consent rules of docs/consent-rules.md, one scenario
 // per rule (or per group of rules one scenario proves), run by every engine.
 // Flows (flows_test.go) cover the main paths; these prove each rule's exact
 // requirement.

@@ -2,8 +2,10 @@
 # run-all.sh — every check and test of the project, once web/dist is built
 # (`./build.sh test` builds, then runs this):
 #
-#   1. go vet ./...  and  gofmt -l  (each counts as one check)
-#   2. go test of every package but the browser ones (web/e2e/...)
+#   1. go vet ./...,  gofmt -l  and  go mod tidy -diff  (each counts as one
+#      check: go.mod and go.sum must be what `go mod tidy` makes them)
+#   2. go test of every package but the browser ones (web/e2e/...), then
+#      each fuzz target of those packages for 10 s (one `go test -fuzz` each)
 #   3. the wasm package's tests, in headless Chromium (wasmbrowsertest)
 #   4. the browser suite, web/e2e/..., in Chromium, Firefox and WebKit
 #
@@ -73,9 +75,16 @@ fi
 
 check vet go vet ./...
 check gofmt gofmt_clean
+check tidy go mod tidy -diff
 
 mapfile -t unit < <(go list ./... | grep -v '/web/e2e')
 gotest unit go test -count=1 -json "${unit[@]}"
+# go test -fuzz takes one target at a time; a failing input is written to
+# the package's testdata/fuzz/, where plain go test replays it.
+while read -r pkg target; do
+  gotest "fuzz-$target" go test -run '^$' -fuzz "^$target\$" -fuzztime=10s -json "$pkg"
+done < <(go test -list '^Fuzz' "${unit[@]}" 2>/dev/null |
+  awk '/^Fuzz/ { t[n++] = $1 } /^ok / { for (i = 0; i < n; i++) print $2, t[i]; n = 0 }')
 gotest wasm wasm_tests
 # Every engine, whatever E2E_ENGINES says; one package at a time, since the
 # browsers share two cores. The timeout only stops a hung run.

@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"log"
 	"maps"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -63,10 +65,22 @@ type library struct {
 	catalogue  *consent.Catalogue
 	templates  map[string]*template.Template // by "lang/name"
 	policyHTML map[string]template.HTML
+	// policyPath is the path the browser asks for to see the cookie policy
+	// (the catalogue's policyUrl without query or fragment), or "" when the
+	// policy is on another site.
+	policyPath string
 }
 
 func newLibrary(c *consent.Catalogue) (*library, error) {
 	l := &library{catalogue: c, templates: map[string]*template.Template{}, policyHTML: map[string]template.HTML{}}
+	if strings.HasPrefix(c.Site.PolicyURL, "/") {
+		u, err := url.Parse(c.Site.PolicyURL)
+		if err != nil {
+			return nil, fmt.Errorf("site: the catalogue's site.policyUrl %q: %w", c.Site.PolicyURL, err)
+		}
+		// As a browser resolves a link: without dot segments.
+		l.policyPath = (&url.URL{Scheme: "https", Host: "library.invalid", Path: "/"}).ResolveReference(u).Path
+	}
 	for lang := range libraryChromes {
 		for _, name := range libraryPages {
 			t, err := template.ParseFS(demo.FS, "templates/library/layout.html", "templates/library/"+lang+"/"+name+".html")
@@ -89,11 +103,22 @@ func (l *library) routes(mux *http.ServeMux) error {
 	mux.Handle("GET /assets/library.css", &asset{body: css, contentType: contentType("library.css"), etag: etagOf(css)})
 	mux.HandleFunc("GET /{$}", l.page("home", http.StatusOK))
 	mux.HandleFunc("GET /agenda", l.page("agenda", http.StatusOK))
-	policy := l.catalogue.Site.PolicyURL
-	if strings.HasPrefix(policy, "/") {
-		mux.HandleFunc("GET "+policy, l.page("policy", http.StatusOK))
+	// The policy's path is the catalogue's: any path, so it is matched in
+	// the fallback handler rather than made a pattern, which may hold
+	// wildcards or clash with another route and make ServeMux panic.
+	if l.policyPath != "" {
+		if _, route := mux.Handler(&http.Request{Method: http.MethodGet, URL: &url.URL{Path: l.policyPath}}); route != "" {
+			return fmt.Errorf("site: the catalogue's site.policyUrl %q is the library demo's route %q: give the policy page a path of its own", l.catalogue.Site.PolicyURL, route)
+		}
 	}
-	mux.HandleFunc("/", l.page("notfound", http.StatusNotFound))
+	policy, notFound := l.page("policy", http.StatusOK), l.page("notfound", http.StatusNotFound)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if l.policyPath != "" && r.URL.Path == l.policyPath && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			policy(w, r)
+			return
+		}
+		notFound(w, r)
+	})
 	return nil
 }
 
@@ -106,7 +131,8 @@ type libraryData struct {
 	Contact  string
 	Others   []otherLang
 	Policy   template.HTML
-	// PolicyPath is the cookie policy page's address, from the catalogue.
+	// PolicyPath is the cookie policy page's address: its path on this
+	// site, or the catalogue's https URL.
 	PolicyPath string
 	// Nonce is this response's CSP nonce for the page's inline script.
 	Nonce string
@@ -120,8 +146,18 @@ type libraryData struct {
 	Video, VideoLink, Player string
 }
 
-// Link is path in the page's language.
-func (d libraryData) Link(path string) string { return langURL(path, d.Lang) }
+// Link is the address in the page's language: with lang=<lang> added to its
+// query, unless lang is the default.
+func (d libraryData) Link(address string) string {
+	u, err := url.Parse(address)
+	if err != nil || d.Lang == consent.DefaultLanguage {
+		return address
+	}
+	q := u.Query()
+	q.Set("lang", d.Lang)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
 
 func (l *library) page(name string, status int) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
@@ -141,7 +177,7 @@ func (l *library) page(name string, status int) http.HandlerFunc {
 			SiteName:    l.catalogue.Site.Name.In(lang),
 			Contact:     l.catalogue.Site.Contact.In(lang),
 			Policy:      l.policyHTML[lang],
-			PolicyPath:  l.catalogue.Site.PolicyURL,
+			PolicyPath:  cmp.Or(l.policyPath, l.catalogue.Site.PolicyURL),
 			Nonce:       nonce,
 			ConsentMode: l.catalogue.Site.ConsentMode,
 			Video:       LibraryVideoPlayer + "/video/824804225?dnt=1",

@@ -154,3 +154,75 @@ func TestServeCommandWithACatalogue(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, string(out), "site.name: missing text")
 }
+
+// TestHardening8LibraryDemoTakesAnyValidPolicyURL starts the library demo
+// with policy URLs that pass validation but are no plain ServeMux pattern
+// (wildcards, a query) or are already one of the demo's pages: it starts and
+// serves the policy at its path, or refuses with an error naming the clash,
+// and never panics.
+func TestHardening8LibraryDemoTakesAnyValidPolicyURL(t *testing.T) {
+	for _, tc := range []struct {
+		policyURL string
+		// get is the request for the policy page; "" when New must refuse.
+		get string
+		// clash is what New's error names.
+		clash string
+	}{
+		{policyURL: "/informations/cookies", get: "/informations/cookies"},
+		{policyURL: "/{id}", get: "/%7Bid%7D"},
+		{policyURL: "/cookies/{", get: "/cookies/%7B"},
+		{policyURL: "/a{b}", get: "/a%7Bb%7D"},
+		{policyURL: "/{$}x", get: "/%7B$%7Dx"},
+		{policyURL: "/cookies?lang=fr#tableau", get: "/cookies?lang=fr"},
+		{policyURL: "/donn%C3%A9es/cookies", get: "/donn%C3%A9es/cookies"},
+		{policyURL: "/données/cookies", get: "/donn%C3%A9es/cookies"},
+		{policyURL: "/cookies/", get: "/cookies/"},
+		{policyURL: "https://mediatheque.example.org/cookies"},
+		{policyURL: "/agenda", clash: `"/agenda"`},
+		{policyURL: "/", clash: `"/"`},
+		{policyURL: "/assets/library.css", clash: `"/assets/library.css"`},
+		{policyURL: "/consent/consent.js", clash: `"/consent/consent.js"`},
+	} {
+		t.Run(tc.policyURL, func(t *testing.T) {
+			c := libraryCatalogue(t)
+			c.Site.PolicyURL = tc.policyURL
+			require.NoError(t, c.Validate())
+			var (
+				h   http.Handler
+				err error
+			)
+			require.NotPanics(t, func() {
+				h, err = New(Config{BundleDir: fakeBundle(t), Catalogue: c, Demo: DemoLibrary})
+			})
+			if tc.clash != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), "site.policyUrl "+tc.clash)
+				return
+			}
+			require.NoError(t, err)
+			if tc.get != "" {
+				w := do(h, http.MethodGet, tc.get)
+				assert.Equal(t, http.StatusOK, w.Code)
+				assert.Contains(t, w.Body.String(), "_pk_id", "the policy page")
+			}
+			assert.Equal(t, http.StatusNotFound, do(h, http.MethodGet, "/nowhere").Code)
+			assert.Contains(t, do(h, http.MethodGet, "/agenda").Body.String(), "data-consent=\"vimeo\"")
+		})
+	}
+}
+
+// TestHardening8LibraryPolicyLinkInEachLanguage: the demo's links to a
+// policy URL with a query and a fragment lead to the policy page, in the
+// page's language.
+func TestHardening8LibraryPolicyLinkInEachLanguage(t *testing.T) {
+	c := libraryCatalogue(t)
+	c.Site.PolicyURL = "/cookies?x=1#tableau"
+	h := newLibrarySite(t, c)
+	assert.Contains(t, do(h, http.MethodGet, "/agenda").Body.String(), `<a href="/cookies">Cookies</a>`)
+	assert.Contains(t, do(h, http.MethodGet, "/agenda?lang=en").Body.String(), `<a href="/cookies?lang=en">Cookies</a>`)
+	assert.Contains(t, do(h, http.MethodGet, "/cookies?lang=en").Body.String(), `<a href="/cookies?lang=en" aria-current="page">Cookies</a>`)
+
+	c.Site.PolicyURL = "https://mediatheque.example.org/cookies?x=1"
+	h = newLibrarySite(t, c)
+	assert.Contains(t, do(h, http.MethodGet, "/agenda?lang=en").Body.String(), `<a href="https://mediatheque.example.org/cookies?lang=en&amp;x=1">Cookies</a>`)
+}

@@ -141,6 +141,15 @@
     place();
   }
 
+  // focusIfIdle moves focus into the frame (R21: the first layer takes it
+  // when shown) unless the visitor already put it somewhere in the page.
+  function focusIfIdle(selector) {
+    var active = parent.document.activeElement;
+    if (active && active !== parent.document.body) return;
+    var target = document.querySelector(selector);
+    if (target) target.focus({ preventScroll: true });
+  }
+
   function fail(message) {
     console.error('consent: ' + message + '; the widget is off and optional services stay off.');
     civic.state = 'off';
@@ -243,6 +252,7 @@
   new ResizeObserver(place).observe(document.body);
   window.addEventListener('resize', place);
   setMode(root.getAttribute('data-view') || 'pending');
+  if (mode === 'banner') focusIfIdle('#cc-banner');
   if (root.getAttribute('data-start') === 'now') start();
   else if (root.getAttribute('data-prefetch') === 'true') prefetch();
 })();

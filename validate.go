@@ -1,22 +1,15 @@
 package consent
 
 import (
-	"bytes"
-	"cmp"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"net/url"
-	"reflect"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -54,6 +47,11 @@ var (
 //     says what refusing it means (R7);
 //   - a loader has an absolute https URL without query or fragment, a
 //     placement "head" or "body", and its service a https privacy URL (R7);
+//   - every URL is strict (checkHTTPS, checkPolicyURL, checkContactURL):
+//     https only (a path of the site for policyUrl, mailto: for contactUrl),
+//     parsed, with a lowercase host name and no user info, and no quote,
+//     backslash, angle bracket, backtick, white space or control character;
+//     texts hold no control character but line breaks and tabs;
 //   - the languages of Site.Name, which must include French, are the
 //     catalogue's languages: every text has each of them, non-blank, and no
 //     other. Optional texts (refusal of a necessary category, loader notice)
@@ -107,6 +105,11 @@ func (v *validator) text(path string, t Text, required bool) {
 			v.add(path+"."+lang, "missing text")
 		case strings.TrimSpace(s) == "":
 			v.add(path+"."+lang, "empty text")
+		default:
+			if i := strings.IndexFunc(s, isControl); i >= 0 {
+				r, _ := utf8.DecodeRuneInString(s[i:])
+				v.add(path+"."+lang, "contains the control character %U at byte %d (only line breaks and tabs are allowed)", r, i)
+			}
 		}
 	}
 	for _, lang := range slices.Sorted(maps.Keys(t)) {
@@ -123,26 +126,13 @@ func (v *validator) site(s Site) {
 		}
 	}
 	v.text("site.name", s.Name, true)
-	switch {
-	case s.PolicyURL == "":
-		v.add("site.policyUrl", "missing: the cookie policy page's path or https URL")
-	case strings.HasPrefix(s.PolicyURL, "/") && !strings.HasPrefix(s.PolicyURL, "//"):
-		if strings.ContainsAny(s.PolicyURL, " \t\r\n") {
-			v.add("site.policyUrl", "path %q contains white space", s.PolicyURL)
-		}
-	default:
-		if err := checkHTTPS(s.PolicyURL); err != nil {
-			v.add("site.policyUrl", "want a path starting with / or an https URL: %v", err)
-		}
+	if err := checkPolicyURL(s.PolicyURL); err != nil {
+		v.add("site.policyUrl", "%v", err)
 	}
 	v.text("site.contact", s.Contact, true)
 	if s.ContactURL != "" {
-		if rest, ok := strings.CutPrefix(s.ContactURL, "mailto:"); ok {
-			if !strings.Contains(rest, "@") || strings.ContainsAny(rest, " \t\r\n") {
-				v.add("site.contactUrl", "%q is not a mailto: address", s.ContactURL)
-			}
-		} else if err := checkHTTPS(s.ContactURL); err != nil {
-			v.add("site.contactUrl", "want mailto: or an https URL: %v", err)
+		if err := checkContactURL(s.ContactURL); err != nil {
+			v.add("site.contactUrl", "%v", err)
 		}
 	}
 	if s.CookieDomain != "" && !plausibleDomain(s.CookieDomain) {
@@ -310,22 +300,115 @@ func (v *validator) loader(path string, l *Loader) {
 	}
 }
 
-// checkHTTPS accepts an absolute https URL with a host and no user info.
-func checkHTTPS(s string) error {
-	if strings.ContainsAny(s, " \t\r\n") {
-		return fmt.Errorf("%q contains white space", s)
+// checkPolicyURL accepts a path of the site (starting with a single /) or
+// an absolute https URL.
+func checkPolicyURL(s string) error {
+	switch {
+	case s == "":
+		return errors.New("missing: the cookie policy page's path or https URL")
+	case strings.HasPrefix(s, "//"):
+		return fmt.Errorf("%q is scheme-relative, so it leads to another site: want a path starting with a single / or an https URL", s)
+	case strings.HasPrefix(s, "/"):
+		return checkPath(s)
+	}
+	if err := checkHTTPS(s); err != nil {
+		return fmt.Errorf("want a path starting with / or an https URL: %w", err)
+	}
+	return nil
+}
+
+// checkPath accepts a path of the site, with an optional query and
+// fragment: it starts with a single / and holds no character that
+// checkURLChars rejects, so that no browser reads it as another site.
+func checkPath(s string) error {
+	if err := checkURLChars(s); err != nil {
+		return err
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return fmt.Errorf("%q is not a URL", s)
+		return fmt.Errorf("%q is not a valid path: %v", s, errors.Unwrap(err))
 	}
-	if u.Scheme != "https" || u.Hostname() == "" || u.Opaque != "" {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || u.Scheme != "" || u.Host != "" || u.Opaque != "" {
+		return fmt.Errorf("%q is not a path starting with a single /", s)
+	}
+	return nil
+}
+
+// checkContactURL accepts a mailto: address or an absolute https URL.
+func checkContactURL(s string) error {
+	rest, ok := strings.CutPrefix(s, "mailto:")
+	if !ok {
+		if err := checkHTTPS(s); err != nil {
+			return fmt.Errorf("want mailto: or an https URL: %w", err)
+		}
+		return nil
+	}
+	if err := checkURLChars(s); err != nil {
+		return err
+	}
+	addr, _, _ := strings.Cut(rest, "?")
+	local, domain, ok := strings.Cut(addr, "@")
+	if _, err := url.Parse(s); err != nil || !ok || local == "" || !plausibleHost(strings.ToLower(domain)) {
+		return fmt.Errorf("%q is not a mailto: address", s)
+	}
+	return nil
+}
+
+// checkHTTPS accepts an absolute https URL: the scheme written "https://",
+// a lowercase host name (and optional port), no user info, and no
+// character that checkURLChars rejects.
+func checkHTTPS(s string) error {
+	if err := checkURLChars(s); err != nil {
+		return err
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return fmt.Errorf("%q is not a URL: %v", s, errors.Unwrap(err))
+	}
+	if !strings.HasPrefix(s, "https://") || u.Host == "" || u.Opaque != "" {
 		return fmt.Errorf("%q is not an absolute https URL", s)
 	}
 	if u.User != nil {
 		return fmt.Errorf("%q holds user info", s)
 	}
+	if !plausibleHost(u.Hostname()) {
+		return fmt.Errorf("%q has no valid host name (lowercase letters, digits, - and .)", s)
+	}
 	return nil
+}
+
+// checkURLChars rejects what a URL of the catalogue must never hold, since
+// the widget writes its URLs into HTML and browsers read some of them as
+// other sites or as the end of an attribute: white space, control and
+// invisible format characters, quotes, angle brackets, backticks and
+// backslashes (which browsers read as /, so that /\evil.example/ is
+// another site).
+func checkURLChars(s string) error {
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError:
+			return fmt.Errorf("%q is not valid UTF-8 at byte %d", s, i)
+		case unicode.IsSpace(r):
+			return fmt.Errorf("%q contains white space at byte %d", s, i)
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+			return fmt.Errorf("%q contains the control character %U at byte %d", s, r, i)
+		case strings.ContainsRune("\"'<>`\\", r):
+			return fmt.Errorf("%q contains %q at byte %d, which no URL of a catalogue may hold", s, r, i)
+		}
+	}
+	return nil
+}
+
+// isControl reports whether r is a control character other than a line
+// break or a tab: HTML parsers change or drop some (NUL, carriage return),
+// so a text holding one would not show as written.
+func isControl(r rune) bool {
+	return r != '\n' && r != '\t' && unicode.IsControl(r)
+}
+
+// plausibleHost accepts a lowercase DNS name without a leading dot.
+func plausibleHost(h string) bool {
+	return !strings.HasPrefix(h, ".") && plausibleDomain(h)
 }
 
 // plausibleDomain accepts a lowercase DNS name, optionally with the leading
@@ -360,291 +443,4 @@ func isToken(s string) bool {
 		}
 	}
 	return true
-}
-
-// ParseCatalogue reads a catalogue from JSON and validates it. The JSON is
-// read strictly: unknown or duplicate fields, values of the wrong type,
-// invalid UTF-8 and anything after the catalogue are errors, each reported
-// with its path (e.g. "services[2].cookies[0].name: want string, got
-// number"). null stands for an empty list, map or loader only. On any
-// problem it returns a nil catalogue and every problem found, each a
-// *FieldError.
-func ParseCatalogue(data []byte) (*Catalogue, error) {
-	if !utf8.Valid(data) {
-		return nil, &FieldError{Msg: "not valid UTF-8"}
-	}
-	r := jsonReader{dec: json.NewDecoder(bytes.NewReader(data))}
-	r.dec.UseNumber()
-	tree, err := r.value("", 0)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := r.dec.Token(); err != io.EOF {
-		return nil, &FieldError{Msg: fmt.Sprintf("unexpected data after the catalogue at byte %d", r.dec.InputOffset())}
-	}
-	checkType(&r.errs, tree, reflect.TypeFor[Catalogue](), "")
-	if len(r.errs) > 0 {
-		return nil, errors.Join(r.errs...)
-	}
-	var c Catalogue
-	if err := json.Unmarshal(data, &c); err != nil {
-		return nil, &FieldError{Msg: err.Error()}
-	}
-	if err := c.Validate(); err != nil {
-		return nil, err
-	}
-	return &c, nil
-}
-
-// maxJSONDepth bounds nesting; a catalogue needs 6 levels.
-const maxJSONDepth = 32
-
-// jsonObject keeps an object's members in order, so that duplicates and
-// errors are reported in input order.
-type jsonObject []jsonMember
-
-type jsonMember struct {
-	key   string
-	value any
-}
-
-// jsonReader turns a JSON document into a tree of jsonObject, []any,
-// string, json.Number, bool and nil, noting duplicate keys in errs.
-type jsonReader struct {
-	dec  *json.Decoder
-	errs []error
-}
-
-func (r *jsonReader) value(path string, depth int) (any, error) {
-	tok, err := r.token(path)
-	if err != nil {
-		return nil, err
-	}
-	delim, ok := tok.(json.Delim)
-	if !ok {
-		return tok, nil
-	}
-	if depth >= maxJSONDepth {
-		return nil, &FieldError{Path: path, Msg: "nested too deeply"}
-	}
-	if delim == '[' {
-		list := []any{}
-		for i := 0; r.dec.More(); i++ {
-			v, err := r.value(fmt.Sprintf("%s[%d]", path, i), depth+1)
-			if err != nil {
-				return nil, err
-			}
-			list = append(list, v)
-		}
-		_, err := r.token(path)
-		return list, err
-	}
-	obj := jsonObject{}
-	seen := make(map[string]bool)
-	for r.dec.More() {
-		tok, err := r.token(path)
-		if err != nil {
-			return nil, err
-		}
-		key, _ := tok.(string) // the decoder only yields a string here
-		kpath := joinPath(path, key)
-		if seen[key] {
-			r.errs = append(r.errs, &FieldError{Path: kpath, Msg: "duplicate field"})
-		}
-		seen[key] = true
-		v, err := r.value(kpath, depth+1)
-		if err != nil {
-			return nil, err
-		}
-		obj = append(obj, jsonMember{key, v})
-	}
-	_, err = r.token(path)
-	return obj, err
-}
-
-// token reads the next token, turning a syntax error into a *FieldError.
-func (r *jsonReader) token(path string) (json.Token, error) {
-	tok, err := r.dec.Token()
-	if err == io.EOF {
-		err = io.ErrUnexpectedEOF
-	}
-	if err != nil {
-		return nil, &FieldError{Path: path, Msg: fmt.Sprintf("invalid JSON at byte %d: %v", r.dec.InputOffset(), err)}
-	}
-	return tok, nil
-}
-
-func joinPath(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
-
-// checkType compares a JSON tree with the Go type it must decode into,
-// noting every mismatch and unknown field. Field names match the json tags
-// exactly, unlike encoding/json's case-insensitive matching.
-func checkType(errs *[]error, v any, t reflect.Type, path string) {
-	nullable := t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Map
-	if v == nil && nullable {
-		return
-	}
-	mismatch := func(want string) {
-		*errs = append(*errs, &FieldError{Path: path, Msg: fmt.Sprintf("want %s, got %s", want, jsonKind(v))})
-	}
-	switch t.Kind() {
-	case reflect.Pointer:
-		checkType(errs, v, t.Elem(), path)
-	case reflect.Struct:
-		obj, ok := v.(jsonObject)
-		if !ok {
-			mismatch("object")
-			return
-		}
-		for _, m := range obj {
-			f, ok := fieldByTag(t, m.key)
-			if !ok {
-				*errs = append(*errs, &FieldError{Path: joinPath(path, m.key), Msg: "unknown field"})
-				continue
-			}
-			checkType(errs, m.value, f.Type, joinPath(path, m.key))
-		}
-	case reflect.Map:
-		obj, ok := v.(jsonObject)
-		if !ok {
-			mismatch("object")
-			return
-		}
-		for _, m := range obj {
-			checkType(errs, m.value, t.Elem(), joinPath(path, m.key))
-		}
-	case reflect.Slice:
-		list, ok := v.([]any)
-		if !ok {
-			mismatch("array")
-			return
-		}
-		for i, e := range list {
-			checkType(errs, e, t.Elem(), fmt.Sprintf("%s[%d]", path, i))
-		}
-	case reflect.String:
-		if _, ok := v.(string); !ok {
-			mismatch("string")
-		}
-	case reflect.Bool:
-		if _, ok := v.(bool); !ok {
-			mismatch("boolean")
-		}
-	case reflect.Int:
-		n, ok := v.(json.Number)
-		if !ok {
-			mismatch("integer")
-		} else if _, err := strconv.ParseInt(n.String(), 10, strconv.IntSize); err != nil {
-			*errs = append(*errs, &FieldError{Path: path, Msg: fmt.Sprintf("want integer, got %s", n)})
-		}
-	default: // a Go field this reader was not taught; fail closed
-		*errs = append(*errs, &FieldError{Path: path, Msg: "field of unsupported Go kind " + t.Kind().String()})
-	}
-}
-
-// fieldByTag finds the struct field whose json tag name is name.
-func fieldByTag(t reflect.Type, name string) (reflect.StructField, bool) {
-	for f := range t.Fields() {
-		if tag, _, _ := strings.Cut(f.Tag.Get("json"), ","); tag == name {
-			return f, true
-		}
-	}
-	return reflect.StructField{}, false
-}
-
-func jsonKind(v any) string {
-	switch v.(type) {
-	case jsonObject:
-		return "object"
-	case []any:
-		return "array"
-	case string:
-		return "string"
-	case json.Number:
-		return "number"
-	case bool:
-		return "boolean"
-	default:
-		return "null"
-	}
-}
-
-// JSON returns the catalogue as canonical JSON: two-space indentation,
-// fields in declaration order, map keys sorted, empty optional fields left
-// out. It refuses an invalid catalogue, so that its output always loads
-// back with ParseCatalogue.
-func (c *Catalogue) JSON() ([]byte, error) {
-	if err := c.Validate(); err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(c); err != nil {
-		return nil, fmt.Errorf("encode catalogue: %w", err)
-	}
-	return buf.Bytes(), nil
-}
-
-// Revision identifies what a visitor consents to: 12 lowercase hex digits of
-// the SHA-256 of a canonical encoding of the category ids, necessary flags
-// and Google consent types, the service ids, categories and providers, their cookie names and
-// third-party flags, and their loaders' URL, parameters and placement. A
-// stored choice is valid only for the revision it answered (R13).
-//
-// Texts are left out, so that fixing a wording keeps every choice. Order is
-// left out too: categories and services are taken by id, cookies by name,
-// since display order changes nothing a visitor agreed to and the consent
-// record lists entries by id.
-func (c *Catalogue) Revision() string {
-	h := sha256.New()
-	// Each string is length-prefixed, so no two catalogues share an encoding.
-	put := func(fields ...string) {
-		for _, f := range fields {
-			fmt.Fprintf(h, "%d:%s", len(f), f)
-		}
-	}
-	put("consent-revision", "1")
-	cats := slices.SortedFunc(slices.Values(c.Categories), func(a, b Category) int { return cmp.Compare(a.ID, b.ID) })
-	for _, cat := range cats {
-		put("category", cat.ID, strconv.FormatBool(cat.Necessary))
-		// What allowing a category grants Google is part of the consent.
-		for _, t := range slices.Sorted(slices.Values(cat.ConsentMode)) {
-			put("consent-type", t)
-		}
-	}
-	services := slices.SortedFunc(slices.Values(c.Services), func(a, b Service) int { return cmp.Compare(a.ID, b.ID) })
-	for _, s := range services {
-		put("service", s.ID, s.Category, s.Provider)
-		cookies := slices.SortedFunc(slices.Values(s.Cookies), func(a, b Cookie) int {
-			return cmp.Or(cmp.Compare(a.Name, b.Name), boolCompare(a.ThirdParty, b.ThirdParty))
-		})
-		for _, ck := range cookies {
-			put("cookie", ck.Name, strconv.FormatBool(ck.ThirdParty))
-		}
-		if l := s.Loader; l != nil {
-			put("loader", l.URL, l.Placement)
-			for _, k := range slices.Sorted(maps.Keys(l.Params)) {
-				put("param", k, l.Params[k])
-			}
-		}
-	}
-	return hex.EncodeToString(h.Sum(nil))[:12]
-}
-
-func boolCompare(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case a:
-		return 1
-	default:
-		return -1
-	}
 }
