@@ -108,9 +108,10 @@ func (f *frame) Focus(selector string) error {
 	return err
 }
 
-// FocusIfIdle moves focus into the frame unless the visitor already put it
-// somewhere in the page.
-func (f *frame) FocusIfIdle(selector string) error {
+// FocusUnlessInPage moves focus to an element of the frame unless the
+// visitor put it on something of the host page: it is still in the frame,
+// or nowhere.
+func (f *frame) FocusUnlessInPage(selector string) error {
 	active, err := prop(f.host.document, "activeElement")
 	if err != nil {
 		return err
@@ -119,10 +120,29 @@ func (f *frame) FocusIfIdle(selector string) error {
 	if err != nil {
 		return err
 	}
-	if active.IsNull() || active.Equal(body) {
+	self, err := get(safejs.Global(), "frameElement")
+	if err != nil {
+		return err
+	}
+	if active.IsNull() || active.Equal(body) || active.Equal(self) {
 		return f.Focus(selector)
 	}
 	return nil
+}
+
+// Prerendered returns the view the loader showed before the wasm ran
+// (banner, button or pending).
+func (f *frame) Prerendered() string {
+	root, err := get(f.document, "documentElement")
+	if err != nil {
+		return ""
+	}
+	v, err := root.Call("getAttribute", "data-view")
+	if err != nil {
+		return ""
+	}
+	s, _ := v.String()
+	return s
 }
 
 // RestoreFocus returns focus to the page control that opened the

@@ -105,9 +105,15 @@ func (h *host) Show(from, to app.View) {
 	case from == app.ViewPreferences:
 		err = h.frame.RestoreFocus(focusTarget(to))
 	case to == app.ViewBanner:
-		err = h.frame.FocusIfIdle("#cc-banner")
+		// The live first layer replaced the prerendered one, and focus
+		// with it when the loader had put it there.
+		err = h.frame.FocusUnlessInPage("#cc-banner")
 	case from == app.ViewBanner && to == app.ViewButton:
 		err = h.frame.Focus(".cc-fab")
+	case from == app.ViewPending && to == app.ViewButton && h.frame.Prerendered() == app.ViewBanner.String():
+		// A choice made on the prerendered first layer, replayed: focus
+		// was on a button that is gone, unless the visitor moved it since.
+		err = h.frame.FocusUnlessInPage(".cc-fab")
 	}
 	if err != nil {
 		consoleError("moving focus: %v", err)

@@ -172,7 +172,7 @@ func TestHardening1HostileCatalogueIsRejectedOrInert(t *testing.T) {
 		for _, s := range hostileStrings {
 			c := library(t)
 			stringFields(c)[path](s)
-			loader, err := loaderScript("../src/consent.js", c, map[string]string{})
+			loader, err := loaderScript("../src", c, map[string]string{})
 			if err != nil {
 				assert.Contains(t, err.Error(), path+": ", "%s = %q: rejected for another field", path, s)
 				rejected++

@@ -57,10 +57,9 @@ func run(cataloguePath, wasmPath, execPath, srcDir, outDir string) error {
 	}
 	files := map[string]string{}
 	for key, src := range map[string]string{
-		"wasm":  wasmPath,
-		"exec":  execPath,
-		"frame": filepath.Join(srcDir, "frame.js"),
-		"css":   filepath.Join(srcDir, "consent.css"),
+		"wasm": wasmPath,
+		"exec": execPath,
+		"css":  filepath.Join(srcDir, "consent.css"),
 	} {
 		name, err := copyHashed(src, outDir)
 		if err != nil {
@@ -68,7 +67,7 @@ func run(cataloguePath, wasmPath, execPath, srcDir, outDir string) error {
 		}
 		files[key] = name
 	}
-	loader, err := loaderScript(filepath.Join(srcDir, "consent.js"), c, files)
+	loader, err := loaderScript(srcDir, c, files)
 	if err != nil {
 		return err
 	}
@@ -106,9 +105,19 @@ func copyHashed(src, dir string) (string, error) {
 	return name, os.WriteFile(filepath.Join(dir, name), data, 0o644)
 }
 
+// The loader template's placeholders: the bundle, as JSON, and the frame's
+// boot function.
+const (
+	bundleMarker = "__BUNDLE__"
+	frameMarker  = "__FRAME__"
+)
+
 // bundle is what the loader needs, written into it as JSON.
 type bundle struct {
-	Files     map[string]string `json:"files"`
+	Files map[string]string `json:"files"`
+	// CSS is the frame's stylesheet, which the loader gives the frame's
+	// document as a constructed stylesheet.
+	CSS       string            `json:"css"`
 	Catalogue string            `json:"catalogue"`
 	Languages []string          `json:"languages"`
 	Titles    map[string]string `json:"titles"`
@@ -129,15 +138,23 @@ type bundle struct {
 	GatedAlways bool   `json:"gatedAlways"`
 }
 
-// loaderScript fills the loader template with the bundle.
-func loaderScript(template string, c *consent.Catalogue, files map[string]string) ([]byte, error) {
-	src, err := os.ReadFile(template)
-	if err != nil {
-		return nil, err
+// loaderScript fills the loader template, consent.js in srcDir, with the
+// frame's boot function (frame.js) and the bundle, which carries the
+// stylesheet's text (consent.css): the first layer needs no request but
+// consent.js.
+func loaderScript(srcDir string, c *consent.Catalogue, files map[string]string) ([]byte, error) {
+	var src, frame, css []byte
+	for path, data := range map[string]*[]byte{"consent.js": &src, "frame.js": &frame, "consent.css": &css} {
+		var err error
+		if *data, err = os.ReadFile(filepath.Join(srcDir, path)); err != nil {
+			return nil, err
+		}
 	}
-	const marker = "__BUNDLE__"
-	if strings.Count(string(src), marker) != 1 {
-		return nil, fmt.Errorf("%s must hold %s exactly once", template, marker)
+	template := filepath.Join(srcDir, "consent.js")
+	for _, marker := range []string{bundleMarker, frameMarker} {
+		if strings.Count(string(src), marker) != 1 {
+			return nil, fmt.Errorf("%s must hold %s exactly once", template, marker)
+		}
 	}
 	catalogue, err := c.JSON()
 	if err != nil {
@@ -146,6 +163,7 @@ func loaderScript(template string, c *consent.Catalogue, files map[string]string
 	gated, always := gatedContent(c)
 	b := bundle{
 		Files:        files,
+		CSS:          string(css),
 		Catalogue:    string(catalogue),
 		Languages:    c.Languages(),
 		Titles:       map[string]string{},
@@ -170,7 +188,8 @@ func loaderScript(template string, c *consent.Catalogue, files map[string]string
 	if err != nil {
 		return nil, err
 	}
-	return []byte(strings.Replace(string(src), marker, string(data), 1)), nil
+	out := strings.Replace(string(src), frameMarker, string(frame), 1)
+	return []byte(strings.Replace(out, bundleMarker, string(data), 1)), nil
 }
 
 // recordPrefix is how every record of c's revision begins in the cookie:

@@ -105,8 +105,8 @@ func TestBundleOfAnotherSite(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	hashed := regexp.MustCompile(`^(consent|wasm_exec|frame)\.[0-9a-f]{10}\.(wasm|js|css)$`)
-	require.Len(t, names, 5, "%v", names)
+	hashed := regexp.MustCompile(`^(consent|wasm_exec)\.[0-9a-f]{10}\.(wasm|js|css)$`)
+	require.Len(t, names, 4, "%v", names)
 	for _, n := range names {
 		if n != "consent.js" {
 			assert.Regexp(t, hashed, n)
@@ -116,6 +116,8 @@ func TestBundleOfAnotherSite(t *testing.T) {
 	loader, err := os.ReadFile(filepath.Join(out, "consent.js"))
 	require.NoError(t, err)
 	assert.NotContains(t, string(loader), "__BUNDLE__")
+	assert.NotContains(t, string(loader), "__FRAME__")
+	assert.Contains(t, string(loader), "function bootFrame(", "the frame's boot is in the loader")
 	m := regexp.MustCompile(`var BUNDLE = (.*);\n`).FindSubmatch(loader)
 	require.NotNil(t, m)
 	var b bundle
@@ -127,9 +129,12 @@ func TestBundleOfAnotherSite(t *testing.T) {
 	assert.Contains(t, b.Bodies["fr"], "Matomo, hébergé par la médiathèque", "the first layer is prerendered from this catalogue")
 	assert.Contains(t, b.Bodies["en"], "Reject all")
 	assert.NotContains(t, b.Bodies["fr"], "reCAPTCHA", "nothing of the seed")
-	for _, key := range []string{"wasm", "exec", "frame", "css"} {
+	for _, key := range []string{"wasm", "exec", "css"} {
 		assert.Contains(t, names, b.Files[key], key)
 	}
+	css, err := os.ReadFile("../src/consent.css")
+	require.NoError(t, err)
+	assert.Equal(t, string(css), b.CSS, "the loader carries the frame's stylesheet")
 }
 
 func TestTheSeedIsTheDefault(t *testing.T) {

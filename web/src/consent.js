@@ -38,6 +38,7 @@
     return;
   }
   var base = new URL('.', script.src).href;
+  var files = { wasm: base + BUNDLE.files.wasm, exec: base + BUNDLE.files.exec, css: base + BUNDLE.files.css };
   var frame = null;
   var pending = [];
 
@@ -132,20 +133,19 @@
     return { view: 'pending', start: 'now' };
   }
 
+  // srcdoc is the frame's document: the prerendered view and what the wasm
+  // reads. It loads nothing: bootFrame styles it and starts the wasm.
   function srcdoc(lang, p) {
-    var f = BUNDLE.files;
     return '<!doctype html><html lang="' + lang + '" data-view="' + p.view + '" data-start="' + p.start + '"' +
       (p.queued ? ' data-queued="' + p.queued + '"' : '') + (p.prefetch ? ' data-prefetch="true"' : '') +
       ' data-position="' + position() + '"><head><meta charset="utf-8">' +
       '<title>' + attr(BUNDLE.titles[lang]) + '</title>' +
-      '<link rel="stylesheet" href="' + attr(base + f.css) + '">' +
       '<script type="application/json" id="cc-catalogue">' + BUNDLE.catalogue.replace(/</g, '\\u003c') + '</script>' +
-      '<script type="text/plain" id="cc-style-url">' + attr(base + f.css) + '</script>' +
-      '<script type="text/plain" id="cc-wasm-url">' + attr(base + f.wasm) + '</script>' +
-      '<script src="' + attr(base + f.frame) + '" defer></script>' +
-      '<script src="' + attr(base + f.exec) + '" defer></script>' +
+      '<script type="text/plain" id="cc-style-url">' + attr(files.css) + '</script>' +
       '</head><body>' + (p.view === 'button' ? BUNDLE.buttons[lang] : BUNDLE.bodies[lang]) + '</body></html>';
   }
+
+  __FRAME__
 
   // civicFrame is defined by the frame's boot script once it runs.
   function boot() {
@@ -199,9 +199,13 @@
     if (SITE.consentMode) frame.civicGtag = gtag;
     frame.civicRemember = remember;
     frame.civicForget = forget;
+    // The frame's document has loaded (a page that moves the widget's
+    // element reloads it): boot it, then hand it what was asked meanwhile.
     frame.addEventListener('load', function () {
+      var w = frame.contentWindow;
+      if (!w || !w.document.getElementById('cc-catalogue')) return;
+      bootFrame(w, files, BUNDLE.css);
       var b = boot();
-      if (!b) return;
       pending.forEach(function (opener) { b.opener = opener; b.open(); });
       pending = [];
       if (wakeOnLoad) b.start();

@@ -1,22 +1,44 @@
-/* Boot script of the widget's frame (the srcdoc iframe consent.js creates).
- * It places the frame in the host page for each view, keeps the clicks made
- * on the prerendered first layer or button until the wasm runs, and starts
- * the wasm: at once when the loader says the page needs a decision
- * (data-start="now"), else on the visitor's first use of the widget or when
- * the loader sees content that depends on the choice. Everything the widget
- * decides is in Go; this is only glue.
+/* Boot of the widget's frame (the srcdoc iframe consent.js creates). The
+ * build copies this function into consent.js, which calls it with the
+ * frame's window once the frame's document has loaded: the frame needs no
+ * script or stylesheet request of its own before the first layer shows.
+ * It styles the frame's document (a constructed stylesheet, which a CSP
+ * without 'unsafe-inline' allows), places the frame in the host page for
+ * each view, keeps the clicks made on the prerendered first layer or button
+ * until the wasm runs, and starts the wasm: at once when the loader says the
+ * page needs a decision (data-start="now"), else on the visitor's first use
+ * of the widget or when the loader sees content that depends on the choice.
+ * Everything the widget decides is in Go; this is only glue.
  *
  * Once settled it schedules nothing: no timer, no animation frame, and a
  * frame resize only when the size it wants differs from the size it has.
+ *
+ * window is the frame's window; files holds the URLs of the stylesheet, of
+ * wasm_exec.js and of the wasm, and css the stylesheet's text.
  */
-(function () {
+function bootFrame(window, files, css) {
   'use strict';
+  var document = window.document;
+  var parent = window.parent;
   var el = window.frameElement;
   var root = document.documentElement;
-  var wasmURL = document.getElementById('cc-wasm-url').textContent;
+  var wasmURL = files.wasm;
   var queue = [];
   var mode = 'pending';
   var download;
+
+  // The stylesheet as a constructed sheet, with no request; where the
+  // browser cannot, as a link to the same file.
+  try {
+    var sheet = new window.CSSStyleSheet();
+    sheet.replaceSync(css);
+    document.adoptedStyleSheets = [sheet];
+  } catch (err) {
+    var link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = files.css;
+    document.head.appendChild(link);
+  }
 
   // go-app expects these globals from its own app.js, which is not used.
   window.goappGetenv = function () { return undefined; };
@@ -156,31 +178,30 @@
     setMode('off');
   }
 
-  // start downloads (or takes from the cache) the wasm and runs it, once.
-  // wasm_exec.js, deferred after this script, has run by DOMContentLoaded.
-  var loaded = false;
-  document.addEventListener('DOMContentLoaded', function () {
-    loaded = true;
-    if (civic.state === 'starting') run();
-  });
+  // start downloads (or takes from the cache) the wasm and wasm_exec.js,
+  // side by side, and runs the wasm, once.
   function start() {
     if (civic.state !== 'idle') return;
     civic.state = 'starting';
-    download = fetch(wasmURL);
-    if (loaded) run();
+    download = window.fetch(wasmURL);
+    var exec = document.createElement('script');
+    exec.onload = run;
+    exec.onerror = function () { fail('wasm_exec.js did not load (' + files.exec + ')'); };
+    exec.src = files.exec;
+    document.head.appendChild(exec);
   }
 
   function run() {
-    if (typeof Go !== 'function') {
-      fail('wasm_exec.js did not load (' + document.querySelector('script[src*="wasm_exec"]').src + ')');
+    if (typeof window.Go !== 'function') {
+      fail('wasm_exec.js did not define Go (' + files.exec + ')');
       return;
     }
-    var go = new Go();
+    var go = new window.Go();
     // A direct fetch() response, so that Chromium can cache the compiled code.
     download
       .then(function (r) {
         if (!r.ok) throw new Error('HTTP ' + r.status);
-        return WebAssembly.instantiateStreaming(r, go.importObject);
+        return window.WebAssembly.instantiateStreaming(r, go.importObject);
       })
       .then(function (result) { return go.run(result.instance); }, function (err) {
         throw new Error('the widget could not load ' + wasmURL + ' (' + err.name + ': ' + err.message + ')');
@@ -193,7 +214,7 @@
   // has loaded and the browser is idle, so that a later start does not wait
   // for the network. Nothing is compiled.
   function prefetch() {
-    var later = window.requestIdleCallback || function (fn) { setTimeout(fn, 0); };
+    var later = window.requestIdleCallback ? window.requestIdleCallback.bind(window) : function (fn) { window.setTimeout(fn, 0); };
     function go() {
       if (civic.state !== 'idle') return;
       var link = document.createElement('link');
@@ -249,10 +270,10 @@
   if (queued) queue.push(queued);
   theme();
   if (window.matchMedia) window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', theme);
-  new ResizeObserver(place).observe(document.body);
+  new window.ResizeObserver(place).observe(document.body);
   window.addEventListener('resize', place);
   setMode(root.getAttribute('data-view') || 'pending');
   if (mode === 'banner') focusIfIdle('#cc-banner');
   if (root.getAttribute('data-start') === 'now') start();
   else if (root.getAttribute('data-prefetch') === 'true') prefetch();
-})();
+}
