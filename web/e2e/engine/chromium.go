@@ -2,9 +2,12 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -27,12 +30,17 @@ const deadURL = "http://127.0.0.1:9"
 // chromiumBrowser is one Chromium process driven by chromedp; each page is
 // a tab in its own browser context (an isolated, in-memory profile).
 type chromiumBrowser struct {
+	marker      string // carried by every process of this browser
 	dataDir     string
 	allocCancel context.CancelFunc
 	ctx         context.Context // the browser's chromedp context
 	cancel      context.CancelFunc
 
+	mu  sync.Mutex
+	cmd *exec.Cmd // the browser's command, once the allocator made it
+
 	closeOnce sync.Once
+	closeErr  error
 }
 
 func launchChromium(proxy *netrec.Proxy) (Browser, error) {
@@ -41,7 +49,17 @@ func launchChromium(proxy *netrec.Proxy) (Browser, error) {
 		return nil, fmt.Errorf("engine chromium: launch: %w", err)
 	}
 	out := &outputLog{}
+	b := &chromiumBrowser{marker: newMarker(), dataDir: dir}
 	opts := []chromedp.ExecAllocatorOption{
+		// In a group of its own, tied to this process, and marked; this
+		// replaces chromedp's own setting (Pdeathsig only).
+		chromedp.ModifyCmdFunc(func(cmd *exec.Cmd) {
+			cmd.SysProcAttr = groupAttr()
+			b.mu.Lock()
+			b.cmd = cmd
+			b.mu.Unlock()
+		}),
+		chromedp.Env(markerVar + "=" + b.marker),
 		chromedp.ExecPath(chromiumPath),
 		chromedp.UserDataDir(dir),
 		chromedp.Headless,
@@ -81,7 +99,7 @@ func launchChromium(proxy *netrec.Proxy) (Browser, error) {
 	}
 	allocCtx, allocCancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(allocCtx)
-	b := &chromiumBrowser{dataDir: dir, allocCancel: allocCancel, ctx: ctx, cancel: cancel}
+	b.allocCancel, b.ctx, b.cancel = allocCancel, ctx, cancel
 
 	// The first run starts the browser and binds it to ctx, so it cannot
 	// carry a timeout of its own.
@@ -144,15 +162,24 @@ func (b *chromiumBrowser) NewPage(ctx context.Context, opts PageOptions) (Page, 
 	return p, nil
 }
 
+// Close ends the browser: chromedp kills its main process and waits for
+// it, then the rest of its group and any marked process that left the group
+// are killed.
 func (b *chromiumBrowser) Close() error {
 	b.closeOnce.Do(func() {
 		b.cancel()
 		b.allocCancel()
+		b.mu.Lock()
+		cmd := b.cmd
+		b.mu.Unlock()
+		if cmd != nil && cmd.Process != nil {
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		}
+		if err := errors.Join(sweep(b.marker), os.RemoveAll(b.dataDir)); err != nil {
+			b.closeErr = fmt.Errorf("engine chromium: close: %w", err)
+		}
 	})
-	if err := os.RemoveAll(b.dataDir); err != nil {
-		return fmt.Errorf("engine chromium: close: %w", err)
-	}
-	return nil
+	return b.closeErr
 }
 
 // chromiumPage drives one tab.

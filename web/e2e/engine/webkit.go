@@ -26,6 +26,7 @@ const (
 // serves one session at a time, so each page gets its own driver and its
 // own MiniBrowser process: pages are isolated and may run side by side.
 type webkitBrowser struct {
+	marker  string // carried by every process of this browser
 	proxy   string // host:port
 	xvfb    *process
 	display string
@@ -41,12 +42,12 @@ func launchWebKit(proxy *netrec.Proxy) (Browser, error) {
 			return nil, fmt.Errorf("engine webkit: launch: %w", err)
 		}
 	}
-	b := &webkitBrowser{proxy: proxy.Addr(), display: os.Getenv("DISPLAY"), pages: map[*webkitPage]bool{}}
+	b := &webkitBrowser{marker: newMarker(), proxy: proxy.Addr(), display: os.Getenv("DISPLAY"), pages: map[*webkitPage]bool{}}
 	ctx, cancel := context.WithTimeout(context.Background(), launchTimeout)
 	defer cancel()
 	if b.display == "" {
 		var err error
-		if b.xvfb, b.display, err = startXvfb(ctx); err != nil {
+		if b.xvfb, b.display, err = startXvfb(ctx, b.marker); err != nil {
 			return nil, fmt.Errorf("engine webkit: launch: %w", err)
 		}
 	}
@@ -106,7 +107,7 @@ func (b *webkitBrowser) newSession(ctx context.Context, opts PageOptions) (_ *we
 	}
 	cmd := exec.Command(webkitDriverPath, "--port="+strconv.Itoa(port))
 	cmd.Env = append(os.Environ(), "DISPLAY="+b.display)
-	proc, err := startProcess("WebKitWebDriver", cmd, nil)
+	proc, err := startProcess("WebKitWebDriver", cmd, b.marker, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -166,6 +167,9 @@ func (b *webkitBrowser) Close() error {
 	if b.xvfb != nil {
 		errs = append(errs, b.xvfb.stop())
 	}
+	// MiniBrowser and its web and network processes, if any left the
+	// drivers' groups.
+	errs = append(errs, sweep(b.marker))
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("engine webkit: close: %w", err)
 	}
