@@ -6,6 +6,7 @@
 #   2. go test of every package but the browser ones (web/e2e/...)
 #   3. the wasm package's tests, in headless Chromium (wasmbrowsertest)
 #   4. the browser suite, web/e2e/..., in Chromium, Firefox and WebKit
+#   5. no process the run started is still running (one check)
 #
 # Progress shows one line per finished test. At the end come the failures in
 # full, one line per engine ("chromium: N scenarios passed, M failed", its
@@ -16,6 +17,9 @@ cd "$(dirname "$0")/../.."
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# Every process this run starts inherits this marker, even one that leaves
+# its process group: no_leftovers finds them by it.
+export CIVIC_CONSENT_TEST_RUN=$$
 steps=() # FILE=STATUS, for the report
 
 # check runs a command whose output is plain text and records it as a check.
@@ -50,6 +54,26 @@ gofmt_clean() {
   return 1
 }
 
+# no_leftovers fails, listing them, if a process this run started (one
+# whose environment carries its marker) is still running; it kills them.
+# Zombies have no environment left: they no longer run.
+no_leftovers() {
+  local env pid left=()
+  for env in /proc/[0-9]*/environ; do
+    pid=${env#/proc/}
+    pid=${pid%/environ}
+    [ "$pid" = "$$" ] || [ "$pid" = "$BASHPID" ] && continue
+    if grep -qzx "CIVIC_CONSENT_TEST_RUN=$$" "$env" 2>/dev/null; then
+      left+=("$pid")
+    fi
+  done
+  [ ${#left[@]} -eq 0 ] && return 0
+  echo "processes left running by this run:"
+  ps -o pid,ppid,etime,args -p "$(IFS=,; echo "${left[*]}")"
+  kill -9 "${left[@]}" 2>/dev/null
+  return 1
+}
+
 # wasm_tests runs the wasm package's tests in Chromium. wasmbrowsertest is
 # installed for this run only; Chromium runs as root here, so the chromium
 # it finds first on PATH adds --no-sandbox.
@@ -80,6 +104,7 @@ gotest wasm wasm_tests
 # Every engine, whatever E2E_ENGINES says; one package at a time, since the
 # browsers share two cores. The timeout only stops a hung run.
 gotest e2e env -u E2E_ENGINES go test ./web/e2e/... -count=1 -p 1 -json -timeout 90m
+check leftovers no_leftovers
 
 echo
 echo "== summary"
