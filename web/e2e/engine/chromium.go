@@ -18,15 +18,6 @@ import (
 	"github.com/civic-consent/consent/web/e2e/netrec"
 )
 
-// chromiumPath is the binary of Debian's Chromium. Its launcher script,
-// /usr/bin/chromium, is bypassed: it exports Google API keys (which turn on
-// account and sync traffic) and adds flags of its own.
-const chromiumPath = "/usr/lib/chromium/chromium"
-
-// deadURL is a loopback address where nothing listens (port 9, discard):
-// browser services sent there fail at once, without leaving the machine.
-const deadURL = "http://127.0.0.1:9"
-
 // chromiumBrowser is one Chromium process driven by chromedp; each page is
 // a tab in its own browser context (an isolated, in-memory profile).
 type chromiumBrowser struct {
@@ -60,36 +51,8 @@ func launchChromium(proxy *netrec.Proxy) (Browser, error) {
 			b.mu.Unlock()
 		}),
 		chromedp.Env(markerVar + "=" + b.marker),
-		chromedp.ExecPath(chromiumPath),
+		chromedp.ExecPath(ChromiumPath),
 		chromedp.UserDataDir(dir),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-default-apps", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("disable-client-side-phishing-detection", true),
-		chromedp.Flag("disable-domain-reliability", true),
-		chromedp.Flag("disable-breakpad", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-features", "Translate,OptimizationHints,MediaRouter,DialMediaRouteProvider,AutofillServerCommunication,CertificateTransparencyComponentUpdater,NetworkTimeServiceQuerying"),
-		// Two services ignore the flags above: the account check
-		// (accounts.google.com/ListAccounts) and on-demand components
-		// (update.googleapis.com). Point them at a closed loopback port, so
-		// their attempts fail on the machine and never reach the proxy,
-		// whose record must hold only what pages asked for.
-		chromedp.Flag("gaia-url", deadURL),
-		chromedp.Flag("component-updater", "url-source="+deadURL+"/"),
-		chromedp.Flag("metrics-recording-only", true),
-		chromedp.Flag("safebrowsing-disable-auto-update", true),
-		chromedp.Flag("no-pings", true),
-		chromedp.Flag("password-store", "basic"),
-		chromedp.Flag("use-mock-keychain", true),
 		// Everything but loopback (which Chromium never proxies unless told
 		// to) goes to the recording proxy, whose certificates are minted on
 		// the fly.
@@ -97,7 +60,7 @@ func launchChromium(proxy *netrec.Proxy) (Browser, error) {
 		chromedp.IgnoreCertErrors,
 		chromedp.CombinedOutput(out),
 	}
-	allocCtx, allocCancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	allocCtx, allocCancel := chromedp.NewExecAllocator(context.Background(), append(ChromiumQuietFlags(), opts...)...)
 	ctx, cancel := chromedp.NewContext(allocCtx)
 	b.allocCancel, b.ctx, b.cancel = allocCancel, ctx, cancel
 
@@ -112,7 +75,7 @@ func launchChromium(proxy *netrec.Proxy) (Browser, error) {
 	}
 	if err != nil {
 		b.Close()
-		return nil, fmt.Errorf("engine chromium: launch %s: %w; output:\n%s", chromiumPath, err, out.tail())
+		return nil, fmt.Errorf("engine chromium: launch %s: %w; output:\n%s", ChromiumPath, err, out.tail())
 	}
 	return b, nil
 }

@@ -102,7 +102,7 @@ func startFirefox(proxy *netrec.Proxy) (_ *firefoxBrowser, err error) {
 	case <-ctx.Done():
 		return nil, fmt.Errorf("no %q line after %v; output:\n%s", bidiListening, launchTimeout, b.proc.out.tail())
 	}
-	ws, err := dialWebSocket(ctx, u+"/session")
+	ws, err := dialBidi(ctx, u+"/session")
 	if err != nil {
 		return nil, err
 	}
