@@ -77,8 +77,10 @@ no_leftovers() {
 
 # library_dist assembles the second site's bundle (its catalogue
 # web/catalogues/library.json) from web/dist's wasm, which does not depend on
-# the catalogue, instead of letting the browser suite compile, optimise and
-# compress the same wasm again; the suite takes it from E2E_LIBRARY_DIST.
+# the catalogue (the suite's Consent Mode variant is made the same way),
+# instead of letting the browser suite compile, optimise and compress the
+# same wasm again; the suite takes it from E2E_LIBRARY_DIST. It prints the
+# bundle's folder.
 library_dist() {
   local out=$tmp/library-dist f
   cp web/dist/consent.*.wasm "$tmp/consent.wasm" && cp web/dist/wasm_exec.*.js "$tmp/wasm_exec.js" || return 1
@@ -122,16 +124,16 @@ check gofmt gofmt_clean
 mapfile -t unit < <(go list ./... | grep -v '/web/e2e')
 gotest unit go test -count=1 -json "${unit[@]}"
 gotest wasm wasm_tests
-# Every engine, whatever E2E_ENGINES says; one package at a time, since the
-# browsers share two cores. The timeout only stops a hung run.
 if ! library=$(library_dist 2>"$tmp/library.log"); then
   cat "$tmp/library.log"
   library= # the suite builds it itself
 fi
 # The browser suite runs as two go test processes at once, each with its own
 # proxy, server and browsers: WebKit (the slowest) beside Chromium then
-# Firefox, whatever E2E_ENGINES says. Much of a scenario's time is spent
-# waiting, so two share the two cores well. The timeout only stops a hung run.
+# Firefox, whatever E2E_ENGINES says; within each, one package at a time.
+# Much of a scenario's time is spent waiting, so two share the two cores
+# well. The engine and proxy packages' few browser-free tests run in both.
+# The timeout only stops a hung run.
 e2e_stream() { # NAME ENGINES PACKAGE...
   local name=$1 engines=$2
   shift 2
