@@ -12,17 +12,21 @@
 // one named like the file (library.json: the library's), else the seed's.
 //
 // The first line it prints is the site's URL; build output and errors go to
-// stderr. Run it from the module root, where build.sh is.
+// stderr. Run it from the module root, where build.sh is. SIGINT or SIGTERM
+// stops it, and removes the temporary folder of a -catalogue bundle.
 package main
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log"
-	"net/http"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	consent "github.com/civic-consent/consent"
@@ -30,23 +34,35 @@ import (
 )
 
 func main() {
+	log.SetFlags(0)
+	log.SetPrefix("serve: ")
+	if err := run(); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// run serves until SIGINT or SIGTERM, then shuts the server down and
+// removes the temporary bundle folder, if it made one.
+func run() error {
 	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on; port 0 picks a free port")
 	dir := flag.String("dir", "web/dist", "bundle directory, served at /consent/")
 	build := flag.Bool("build", false, "rebuild the bundle with ./build.sh even if it exists")
 	catalogue := flag.String("catalogue", "", "a site's catalogue (JSON) to build the bundle from; default: the seed's")
 	demo := flag.String("demo", "", `demo host site: "`+site.DemoLibrary+`", or the seed's when empty (default with -catalogue: the file's name, if a demo has it)`)
 	flag.Parse()
-	log.SetFlags(0)
-	log.SetPrefix("serve: ")
+	// A signal stops the server rather than the process, so that the
+	// deferred removal runs.
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
 
 	cfg := site.Config{Demo: *demo}
 	if *catalogue != "" {
 		data, err := os.ReadFile(*catalogue)
 		if err != nil {
-			log.Fatal(err)
+			return err
 		}
 		if cfg.Catalogue, err = consent.ParseCatalogue(data); err != nil {
-			log.Fatalf("%s is not a valid catalogue:\n%v", *catalogue, err)
+			return fmt.Errorf("%s is not a valid catalogue:\n%v", *catalogue, err)
 		}
 		name := strings.TrimSuffix(filepath.Base(*catalogue), filepath.Ext(*catalogue))
 		if *demo == "" && name == site.DemoLibrary {
@@ -55,33 +71,51 @@ func main() {
 		dirGiven := false
 		flag.Visit(func(f *flag.Flag) { dirGiven = dirGiven || f.Name == "dir" })
 		if !dirGiven {
-			*dir, *build = filepath.Join(os.TempDir(), "civic-consent-"+name), true
+			// A fresh folder of our own, never one another user of the
+			// machine could have made first.
+			tmp, err := os.MkdirTemp("", "civic-consent-"+name+"-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(tmp)
+			*dir, *build = tmp, true
 		}
-		if abs, _ := filepath.Abs(*dir); abs == mustAbs("web/dist") {
-			log.Fatal("web/dist holds the seed's bundle; give another -dir for -catalogue")
+		abs, err := filepath.Abs(*dir)
+		if err != nil {
+			return err
+		}
+		if seed, err := filepath.Abs("web/dist"); err != nil || abs == seed {
+			return errors.New("web/dist holds the seed's bundle; give another -dir for -catalogue")
 		}
 	}
 	if err := site.EnsureBundleOf(*catalogue, *dir, "build.sh", *build, os.Stderr); err != nil {
-		log.Fatal(err)
+		return err
+	}
+	select {
+	case <-stop: // while building
+		return nil
+	default:
 	}
 	cfg.BundleDir = *dir
 	handler, err := site.New(cfg)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	ln, url, err := site.Listen(*addr)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	fmt.Println(url)
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
-	log.Fatal(srv.Serve(ln))
-}
 
-func mustAbs(path string) string {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		log.Fatal(err)
+	srv := site.Server(handler)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-stop:
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		return srv.Shutdown(ctx)
 	}
-	return abs
 }

@@ -18,14 +18,12 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/performance"
 	"github.com/chromedp/chromedp"
+
+	"github.com/civic-consent/consent/web/e2e/engine"
 )
 
 //go:embed probe.js
 var probeJS string
-
-// deadURL is a closed loopback port: the browser services that ignore the
-// flags that turn them off fail there at once, on the machine.
-const deadURL = "http://127.0.0.1:9"
 
 // chromium is one headless Chromium process; every visit gets a new browser
 // context in it (an in-memory profile: no cookies, empty cache).
@@ -49,37 +47,14 @@ func launch(execPath string) (*chromium, error) {
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(execPath),
 		chromedp.UserDataDir(dir),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
 		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-default-apps", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("disable-client-side-phishing-detection", true),
-		chromedp.Flag("disable-domain-reliability", true),
-		chromedp.Flag("disable-breakpad", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-features", "Translate,OptimizationHints,MediaRouter,DialMediaRouteProvider,AutofillServerCommunication,CertificateTransparencyComponentUpdater,NetworkTimeServiceQuerying"),
-		chromedp.Flag("gaia-url", deadURL),
-		chromedp.Flag("component-updater", "url-source="+deadURL+"/"),
-		chromedp.Flag("metrics-recording-only", true),
-		chromedp.Flag("safebrowsing-disable-auto-update", true),
-		chromedp.Flag("no-pings", true),
-		chromedp.Flag("password-store", "basic"),
-		chromedp.Flag("use-mock-keychain", true),
 		// Every tab is measured as a visible, foreground page.
 		chromedp.Flag("disable-background-timer-throttling", true),
 		chromedp.Flag("disable-backgrounding-occluded-windows", true),
 		chromedp.Flag("disable-renderer-backgrounding", true),
 		chromedp.CombinedOutput(out),
 	}
-	allocCtx, allocCancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	allocCtx, allocCancel := chromedp.NewExecAllocator(context.Background(), append(engine.ChromiumQuietFlags(), opts...)...)
 	ctx, cancel := chromedp.NewContext(allocCtx)
 	c := &chromium{ctx: ctx, dir: dir, out: out, cancel: func() { cancel(); allocCancel() }}
 	if err := chromedp.Do(ctx); err != nil {

@@ -5,9 +5,7 @@
 package e2e
 
 import (
-	"bufio"
 	"fmt"
-	"io"
 	"net/url"
 	"os"
 	"os/exec"
@@ -104,39 +102,51 @@ func buildServer(root string) (string, error) {
 // startServer runs serve.go on a free port, serving the bundle in dir (for
 // web/dist, built by build.sh before the tests; serve.go builds it if it is
 // missing) with serve.go's extra flags, and returns its base URL, without
-// the final slash.
+// the final slash. stop ends it, and whatever it started, with SIGTERM (so
+// that it removes its temporary folder), then SIGKILL if it lingers.
 func startServer(dir string, flags ...string) (siteURL string, stop func(), err error) {
 	cmd := exec.Command(serveBin, append([]string{"-addr", "127.0.0.1:0", "-dir", dir}, flags...)...)
 	cmd.Dir = rootDir // where build.sh is
-	cmd.Stderr = os.Stderr
-	stdout, err := cmd.StdoutPipe()
+	first := make(chan string, 1)
+	srv, err := engine.StartCommand("serve.go", cmd, func(line string) {
+		// The first line on stdout is the URL; the rest (build output on
+		// stderr) is shown.
+		if strings.HasPrefix(line, "http://") {
+			select {
+			case first <- strings.TrimSpace(line):
+				return
+			default:
+			}
+		}
+		fmt.Fprintln(os.Stderr, line)
+	})
 	if err != nil {
 		return "", nil, err
 	}
-	if err := cmd.Start(); err != nil {
-		return "", nil, err
-	}
 	stop = func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	}
-	lines := bufio.NewReader(stdout)
-	first := make(chan string, 1)
-	go func() {
-		line, _ := lines.ReadString('\n')
-		first <- strings.TrimSpace(line)
-		_, _ = io.Copy(io.Discard, lines)
-	}()
-	select {
-	case line := <-first:
-		u, err := url.Parse(line)
-		if err != nil || u.Host == "" {
-			stop()
-			return "", nil, fmt.Errorf("serve.go printed %q, not its URL", line)
+		if err := srv.Stop(); err != nil {
+			fmt.Fprintln(os.Stderr, "e2e:", err)
 		}
-		return strings.TrimSuffix(line, "/"), stop, nil
-	case <-time.After(5 * time.Minute):
-		stop()
-		return "", nil, fmt.Errorf("serve.go did not print its URL")
+	}
+	exited := time.NewTicker(100 * time.Millisecond)
+	defer exited.Stop()
+	hung := time.After(5 * time.Minute)
+	for {
+		select {
+		case line := <-first:
+			u, err := url.Parse(line)
+			if err != nil || u.Host == "" {
+				stop()
+				return "", nil, fmt.Errorf("serve.go printed %q, not its URL", line)
+			}
+			return strings.TrimSuffix(line, "/"), stop, nil
+		case <-exited.C:
+			if err := srv.Exited(); err != nil {
+				return "", nil, fmt.Errorf("serve.go did not print its URL: %w", err)
+			}
+		case <-hung:
+			stop()
+			return "", nil, fmt.Errorf("serve.go did not print its URL")
+		}
 	}
 }

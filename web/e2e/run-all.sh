@@ -7,7 +7,9 @@
 #   2. go test of every package but the browser ones (web/e2e/...), then
 #      each fuzz target of those packages for 10 s (one `go test -fuzz` each)
 #   3. the wasm package's tests, in headless Chromium (wasmbrowsertest)
-#   4. the browser suite, web/e2e/..., in Chromium, Firefox and WebKit
+#   4. the browser suite, web/e2e/..., in Chromium, Firefox and WebKit (two
+#      go test processes at once: WebKit, and Chromium then Firefox)
+#   5. no process the run started is still running (one check)
 #
 # Progress shows one line per finished test. At the end come the failures in
 # full, one line per engine ("chromium: N scenarios passed, M failed", its
@@ -18,6 +20,9 @@ cd "$(dirname "$0")/../.."
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# Every process this run starts inherits this marker, even one that leaves
+# its process group: no_leftovers finds them by it.
+export CIVIC_CONSENT_TEST_RUN=$$
 steps=() # FILE=STATUS, for the report
 
 # check runs a command whose output is plain text and records it as a check.
@@ -50,6 +55,48 @@ gofmt_clean() {
   echo "not gofmt'ed:"
   echo "$files"
   return 1
+}
+
+# no_leftovers fails, listing them, if a process this run started (one
+# whose environment carries its marker) is still running; it kills them.
+# Zombies have no environment left: they no longer run.
+no_leftovers() {
+  local env pid left=()
+  for env in /proc/[0-9]*/environ; do
+    pid=${env#/proc/}
+    pid=${pid%/environ}
+    [ "$pid" = "$$" ] || [ "$pid" = "$BASHPID" ] && continue
+    if grep -qzx "CIVIC_CONSENT_TEST_RUN=$$" "$env" 2>/dev/null; then
+      left+=("$pid")
+    fi
+  done
+  [ ${#left[@]} -eq 0 ] && return 0
+  echo "processes left running by this run:"
+  ps -o pid,ppid,etime,args -p "$(IFS=,; echo "${left[*]}")"
+  kill -9 "${left[@]}" 2>/dev/null
+  return 1
+}
+
+# library_dist assembles the second site's bundle (its catalogue
+# web/catalogues/library.json) from web/dist's wasm, which does not depend on
+# the catalogue (the suite's Consent Mode variant is made the same way),
+# instead of letting the browser suite compile, optimise and compress the
+# same wasm again; the suite takes it from E2E_LIBRARY_DIST. It prints the
+# bundle's folder.
+library_dist() {
+  local out=$tmp/library-dist f
+  cp web/dist/consent.*.wasm "$tmp/consent.wasm" && cp web/dist/wasm_exec.*.js "$tmp/wasm_exec.js" || return 1
+  go run ./web/bundle -catalogue web/catalogues/library.json -wasm "$tmp/consent.wasm" \
+    -exec "$tmp/wasm_exec.js" -src web/src -out "$out" || return 1
+  for f in "$out"/*; do
+    # A file just as in web/dist (the wasm): its compressed copies are there.
+    if cmp -s "$f" "web/dist/${f##*/}" && [ -f "web/dist/${f##*/}.br" ]; then
+      cp "web/dist/${f##*/}.br" "web/dist/${f##*/}.gz" "$out/" || return 1
+    else
+      brotli -q 11 -k -f "$f" && gzip -9 -n -k -f "$f" || return 1
+    fi
+  done
+  echo "$out"
 }
 
 # wasm_tests runs the wasm package's tests in Chromium. wasmbrowsertest is
@@ -86,9 +133,31 @@ while read -r pkg target; do
 done < <(go test -list '^Fuzz' "${unit[@]}" 2>/dev/null |
   awk '/^Fuzz/ { t[n++] = $1 } /^ok / { for (i = 0; i < n; i++) print $2, t[i]; n = 0 }')
 gotest wasm wasm_tests
-# Every engine, whatever E2E_ENGINES says; one package at a time, since the
-# browsers share two cores. The timeout only stops a hung run.
-gotest e2e env -u E2E_ENGINES go test ./web/e2e/... -count=1 -p 1 -json -timeout 90m
+if ! library=$(library_dist 2>"$tmp/library.log"); then
+  cat "$tmp/library.log"
+  library= # the suite builds it itself
+fi
+# The browser suite runs as two go test processes at once, each with its own
+# proxy, server and browsers: WebKit (the slowest) beside Chromium then
+# Firefox, whatever E2E_ENGINES says; within each, one package at a time.
+# Much of a scenario's time is spent waiting, so two share the two cores
+# well. The engine and proxy packages' few browser-free tests run in both.
+# The timeout only stops a hung run.
+e2e_stream() { # NAME ENGINES PACKAGE...
+  local name=$1 engines=$2
+  shift 2
+  E2E_ENGINES=$engines E2E_LIBRARY_DIST="$library" go test "$@" -count=1 -p 1 -json -timeout 90m 2>&1 |
+    "$tmp/testsummary" follow "$tmp/$name.json"
+  echo "${PIPESTATUS[0]}" >"$tmp/$name.status"
+}
+echo "== e2e (webkit | chromium, firefox)"
+e2e_stream e2e-webkit webkit ./web/e2e/ ./web/e2e/engine/ ./web/e2e/netrec/ &
+e2e_stream e2e-chromium-firefox chromium,firefox ./web/e2e/... &
+wait
+for name in e2e-webkit e2e-chromium-firefox; do
+  steps+=("$tmp/$name.json=$(cat "$tmp/$name.status" 2>/dev/null || echo 1)")
+done
+check leftovers no_leftovers
 
 echo
 echo "== summary"

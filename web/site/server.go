@@ -6,9 +6,11 @@ import (
 	"io"
 	"io/fs"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"time"
 )
 
 // BundleEntry is the bundle's loader, the one file every host page names; a
@@ -86,4 +88,28 @@ func Listen(addr string) (net.Listener, string, error) {
 		host = "127.0.0.1"
 	}
 	return ln, "http://" + net.JoinHostPort(host, fmt.Sprint(tcp.Port)) + "/", nil
+}
+
+// Server timeouts: a client that stalls (sends headers or a body slowly, or
+// never reads the answer) loses its connection instead of holding it.
+const (
+	readHeaderTimeout = 10 * time.Second
+	// readTimeout bounds the whole request, body included; the largest
+	// body the site accepts is the contact form's 64 KB.
+	readTimeout = 30 * time.Second
+	// writeTimeout bounds an answer; the largest is the wasm (about 7 MB
+	// uncompressed).
+	writeTimeout = 2 * time.Minute
+	idleTimeout  = 2 * time.Minute
+)
+
+// Server returns the preview server for handler, with the timeouts above.
+func Server(handler http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+	}
 }

@@ -12,7 +12,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -148,4 +150,90 @@ func TestServeCommand(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, string(out), "build.sh")
 	assert.Contains(t, string(out), "module root")
+}
+
+// TestServerCutsOffAStalledBody is issue 10, item 10: a client that sends
+// the headers of a POST and then stalls in its body loses the connection.
+func TestServerCutsOffAStalledBody(t *testing.T) {
+	h, err := New(Config{BundleDir: fakeBundle(t)})
+	require.NoError(t, err)
+	srv := Server(h)
+	for name, d := range map[string]time.Duration{
+		"ReadHeaderTimeout": srv.ReadHeaderTimeout, "ReadTimeout": srv.ReadTimeout,
+		"WriteTimeout": srv.WriteTimeout, "IdleTimeout": srv.IdleTimeout,
+	} {
+		assert.Positive(t, d, name)
+	}
+	// The same server with a shorter read timeout, so that the test does
+	// not wait for the real one.
+	srv.ReadTimeout = time.Second
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = io.WriteString(conn, "POST /contact HTTP/1.1\r\nHost: 127.0.0.1\r\n"+
+		"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nname=Jeanne")
+	require.NoError(t, err)
+	// The deadline only stops a test whose server never closes.
+	require.NoError(t, conn.SetReadDeadline(time.Now().Add(time.Minute)))
+	answer, err := io.ReadAll(conn)
+	require.NoError(t, err, "the server must close the connection; it answered %q", answer)
+}
+
+// TestServeCommandTemporaryBundle runs serve.go with -catalogue and no
+// -dir: it builds into a new folder of its own in the temporary directory
+// (not a name known in advance), and removes it when stopped.
+func TestServeCommandTemporaryBundle(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "serve")
+	build := exec.Command("go", "build", "-o", bin, "../../serve.go")
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "go build serve.go: %s", out)
+	catalogue, err := filepath.Abs("../catalogues/library.json")
+	require.NoError(t, err)
+
+	root, _ := fakeBuild(t, true)
+	tmp := t.TempDir()
+	// Where a predictable name would go: made first by someone else.
+	require.NoError(t, os.Mkdir(filepath.Join(tmp, "civic-consent-library"), 0o777))
+	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-catalogue", catalogue)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	require.NoError(t, err, "no URL")
+	require.True(t, strings.HasPrefix(line, "http://"), "%q", line)
+
+	made, err := filepath.Glob(filepath.Join(tmp, "civic-consent-library-*"))
+	require.NoError(t, err)
+	require.Len(t, made, 1, "one new folder")
+	assert.FileExists(t, filepath.Join(made[0], BundleEntry), "built there")
+	assert.Empty(t, entriesOf(t, filepath.Join(tmp, "civic-consent-library")), "the folder made first is left alone")
+
+	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	require.NoError(t, cmd.Wait(), "stderr: %s", stderr.String())
+	assert.NoDirExists(t, made[0], "removed at exit")
+}
+
+// entriesOf lists a folder's entries.
+func entriesOf(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
 }

@@ -4,14 +4,35 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"sync"
+
+	"github.com/coder/websocket"
 )
+
+// bidiMaxMessage bounds one message from the browser (a screenshot is the
+// biggest); the WebSocket library's default is 32 KiB.
+const bidiMaxMessage = 256 << 20
+
+// dialBidi opens a WebDriver BiDi WebSocket (ws://host:port/session). It
+// sends no Origin header: Firefox's remote agent refuses a client that
+// sends one it was not told to allow. Nor does it go through a proxy.
+func dialBidi(ctx context.Context, url string) (*websocket.Conn, error) {
+	ws, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{
+		HTTPClient: &http.Client{Transport: &http.Transport{Proxy: nil}},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bidi: %w", err)
+	}
+	ws.SetReadLimit(bidiMaxMessage)
+	return ws, nil
+}
 
 // bidiConn is a WebDriver BiDi client: it sends commands with increasing
 // ids and hands each response to its caller, and each event to onEvent (if
 // set) in the order they arrive.
 type bidiConn struct {
-	ws      *wsConn
+	ws      *websocket.Conn
 	onEvent func(method string, params json.RawMessage)
 
 	mu      sync.Mutex
@@ -36,7 +57,7 @@ type bidiMessage struct {
 
 // newBidiConn starts reading ws. onEvent, if not nil, runs on the reading
 // goroutine: it must return fast and must not call the connection.
-func newBidiConn(ws *wsConn, onEvent func(method string, params json.RawMessage)) *bidiConn {
+func newBidiConn(ws *websocket.Conn, onEvent func(method string, params json.RawMessage)) *bidiConn {
 	c := &bidiConn{ws: ws, onEvent: onEvent, pending: make(map[int64]chan bidiMessage), done: make(chan struct{})}
 	go c.readLoop()
 	return c
@@ -46,7 +67,7 @@ func (c *bidiConn) readLoop() {
 	var err error
 	for {
 		var b []byte
-		if b, err = c.ws.readMessage(); err != nil {
+		if _, b, err = c.ws.Read(context.Background()); err != nil {
 			break
 		}
 		var m bidiMessage
@@ -97,7 +118,16 @@ func (c *bidiConn) call(ctx context.Context, method string, params, result any) 
 	if err != nil {
 		return fmt.Errorf("%s: %w", method, err)
 	}
-	if err := c.ws.writeText(b); err != nil {
+	// A write whose context ends closes the WebSocket, and with it every
+	// page of the browser: one command's context must not do that, so the
+	// write has a bound of its own, for a browser that stops reading.
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("%s: %w", method, err)
+	}
+	wctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	err = c.ws.Write(wctx, websocket.MessageText, b)
+	cancel()
+	if err != nil {
 		return fmt.Errorf("%s: %w", method, err)
 	}
 	select {
@@ -118,9 +148,10 @@ func (c *bidiConn) call(ctx context.Context, method string, params, result any) 
 	}
 }
 
-// close closes the connection and waits for the read loop to stop.
+// close closes the connection, without waiting for the browser's part of
+// the closing handshake, and waits for the read loop to stop.
 func (c *bidiConn) close() error {
-	err := c.ws.close()
+	err := c.ws.CloseNow()
 	<-c.done
 	return err
 }

@@ -2,9 +2,12 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -15,24 +18,20 @@ import (
 	"github.com/civic-consent/consent/web/e2e/netrec"
 )
 
-// chromiumPath is the binary of Debian's Chromium. Its launcher script,
-// /usr/bin/chromium, is bypassed: it exports Google API keys (which turn on
-// account and sync traffic) and adds flags of its own.
-const chromiumPath = "/usr/lib/chromium/chromium"
-
-// deadURL is a loopback address where nothing listens (port 9, discard):
-// browser services sent there fail at once, without leaving the machine.
-const deadURL = "http://127.0.0.1:9"
-
 // chromiumBrowser is one Chromium process driven by chromedp; each page is
 // a tab in its own browser context (an isolated, in-memory profile).
 type chromiumBrowser struct {
+	marker      string // carried by every process of this browser
 	dataDir     string
 	allocCancel context.CancelFunc
 	ctx         context.Context // the browser's chromedp context
 	cancel      context.CancelFunc
 
+	mu  sync.Mutex
+	cmd *exec.Cmd // the browser's command, once the allocator made it
+
 	closeOnce sync.Once
+	closeErr  error
 }
 
 func launchChromium(proxy *netrec.Proxy) (Browser, error) {
@@ -41,37 +40,19 @@ func launchChromium(proxy *netrec.Proxy) (Browser, error) {
 		return nil, fmt.Errorf("engine chromium: launch: %w", err)
 	}
 	out := &outputLog{}
+	b := &chromiumBrowser{marker: newMarker(), dataDir: dir}
 	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
+		// In a group of its own, tied to this process, and marked; this
+		// replaces chromedp's own setting (Pdeathsig only).
+		chromedp.ModifyCmdFunc(func(cmd *exec.Cmd) {
+			cmd.SysProcAttr = groupAttr()
+			b.mu.Lock()
+			b.cmd = cmd
+			b.mu.Unlock()
+		}),
+		chromedp.Env(markerVar + "=" + b.marker),
+		chromedp.ExecPath(ChromiumPath),
 		chromedp.UserDataDir(dir),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-default-apps", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("disable-client-side-phishing-detection", true),
-		chromedp.Flag("disable-domain-reliability", true),
-		chromedp.Flag("disable-breakpad", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-features", "Translate,OptimizationHints,MediaRouter,DialMediaRouteProvider,AutofillServerCommunication,CertificateTransparencyComponentUpdater,NetworkTimeServiceQuerying"),
-		// Two services ignore the flags above: the account check
-		// (accounts.google.com/ListAccounts) and on-demand components
-		// (update.googleapis.com). Point them at a closed loopback port, so
-		// their attempts fail on the machine and never reach the proxy,
-		// whose record must hold only what pages asked for.
-		chromedp.Flag("gaia-url", deadURL),
-		chromedp.Flag("component-updater", "url-source="+deadURL+"/"),
-		chromedp.Flag("metrics-recording-only", true),
-		chromedp.Flag("safebrowsing-disable-auto-update", true),
-		chromedp.Flag("no-pings", true),
-		chromedp.Flag("password-store", "basic"),
-		chromedp.Flag("use-mock-keychain", true),
 		// Everything but loopback (which Chromium never proxies unless told
 		// to) goes to the recording proxy, whose certificates are minted on
 		// the fly.
@@ -79,9 +60,9 @@ func launchChromium(proxy *netrec.Proxy) (Browser, error) {
 		chromedp.IgnoreCertErrors,
 		chromedp.CombinedOutput(out),
 	}
-	allocCtx, allocCancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	allocCtx, allocCancel := chromedp.NewExecAllocator(context.Background(), append(ChromiumQuietFlags(), opts...)...)
 	ctx, cancel := chromedp.NewContext(allocCtx)
-	b := &chromiumBrowser{dataDir: dir, allocCancel: allocCancel, ctx: ctx, cancel: cancel}
+	b.allocCancel, b.ctx, b.cancel = allocCancel, ctx, cancel
 
 	// The first run starts the browser and binds it to ctx, so it cannot
 	// carry a timeout of its own.
@@ -94,7 +75,7 @@ func launchChromium(proxy *netrec.Proxy) (Browser, error) {
 	}
 	if err != nil {
 		b.Close()
-		return nil, fmt.Errorf("engine chromium: launch %s: %w; output:\n%s", chromiumPath, err, out.tail())
+		return nil, fmt.Errorf("engine chromium: launch %s: %w; output:\n%s", ChromiumPath, err, out.tail())
 	}
 	return b, nil
 }
@@ -144,15 +125,24 @@ func (b *chromiumBrowser) NewPage(ctx context.Context, opts PageOptions) (Page, 
 	return p, nil
 }
 
+// Close ends the browser: chromedp kills its main process and waits for
+// it, then the rest of its group and any marked process that left the group
+// are killed.
 func (b *chromiumBrowser) Close() error {
 	b.closeOnce.Do(func() {
 		b.cancel()
 		b.allocCancel()
+		b.mu.Lock()
+		cmd := b.cmd
+		b.mu.Unlock()
+		if cmd != nil && cmd.Process != nil {
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		}
+		if err := errors.Join(sweep(b.marker), os.RemoveAll(b.dataDir)); err != nil {
+			b.closeErr = fmt.Errorf("engine chromium: close: %w", err)
+		}
 	})
-	if err := os.RemoveAll(b.dataDir); err != nil {
-		return fmt.Errorf("engine chromium: close: %w", err)
-	}
-	return nil
+	return b.closeErr
 }
 
 // chromiumPage drives one tab.

@@ -314,8 +314,13 @@ func testConsole(t *testing.T, b engine.Browser, siteURL string) {
 		assert.Contains(t, msgs, w)
 	}
 	// The browser's own message about the refused script may come last.
-	msgs = waitConsole(t, p, func(m engine.ConsoleMessage) bool {
+	waitConsole(t, p, func(m engine.ConsoleMessage) bool {
 		return m.Source == engine.SourceBrowser && m.Level == engine.LevelError && strings.Contains(m.Text, "missing.js")
+	})
+	// So may the unhandled rejection, reported once the browser knows it
+	// stays unhandled (later on a busy machine).
+	msgs = waitConsole(t, p, func(m engine.ConsoleMessage) bool {
+		return m.Source == engine.SourceException && strings.Contains(m.Text, "smoke: rejected")
 	})
 	var uncaught []string
 	for _, m := range msgs {

@@ -24,6 +24,7 @@ const firefoxPath = "/usr/bin/firefox-esr"
 // firefoxBrowser is one Firefox process driven over WebDriver BiDi; each
 // page is a tab in its own user context (separate cookies and storage).
 type firefoxBrowser struct {
+	marker  string // carried by every process of this browser
 	proc    *process
 	profile string
 	bidi    *bidiConn
@@ -61,7 +62,7 @@ func startFirefox(proxy *netrec.Proxy) (_ *firefoxBrowser, err error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &firefoxBrowser{profile: dir, console: newFirefoxConsole()}
+	b := &firefoxBrowser{marker: newMarker(), profile: dir, console: newFirefoxConsole()}
 	defer func() {
 		if err != nil {
 			b.Close()
@@ -79,7 +80,7 @@ func startFirefox(proxy *netrec.Proxy) (_ *firefoxBrowser, err error) {
 	// loopback), and lets the Remote Settings client skip all remote
 	// activity when its server is the dummy one set in the prefs.
 	cmd.Env = append(os.Environ(), "MOZ_CRASHREPORTER_DISABLE=1", "MOZ_DISABLE_NONLOCAL_CONNECTIONS=1")
-	b.proc, err = startProcess("firefox", cmd, func(line string) {
+	b.proc, err = startProcess("firefox", cmd, b.marker, func(line string) {
 		if u, ok := strings.CutPrefix(line, bidiListening); ok {
 			select {
 			case wsURL <- strings.TrimSpace(u):
@@ -101,7 +102,7 @@ func startFirefox(proxy *netrec.Proxy) (_ *firefoxBrowser, err error) {
 	case <-ctx.Done():
 		return nil, fmt.Errorf("no %q line after %v; output:\n%s", bidiListening, launchTimeout, b.proc.out.tail())
 	}
-	ws, err := dialWebSocket(ctx, u+"/session")
+	ws, err := dialBidi(ctx, u+"/session")
 	if err != nil {
 		return nil, err
 	}
@@ -190,6 +191,8 @@ func (b *firefoxBrowser) Close() error {
 		if b.proc != nil {
 			errs = append(errs, b.proc.stop())
 		}
+		// Content processes that left the group, if any.
+		errs = append(errs, sweep(b.marker))
 		errs = append(errs, os.RemoveAll(b.profile))
 		if err := errors.Join(errs...); err != nil {
 			b.closeErr = fmt.Errorf("engine firefox: close: %w", err)

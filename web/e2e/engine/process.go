@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -22,19 +24,38 @@ type process struct {
 	err  error         // exit error, set before done closes
 }
 
-// startProcess starts cmd, keeping the tail of its output for error
-// messages; each line of output is also passed to watch, if not nil.
-func startProcess(name string, cmd *exec.Cmd, watch func(line string)) (*process, error) {
+// startProcess starts cmd in its own process group, marked with marker (see
+// markerVar), keeping the tail of its output for error messages; each line
+// of output is also passed to watch, if not nil.
+//
+// On Linux the process also gets SIGKILL when the thread that started it
+// ends (Pdeathsig), so a killed test takes it along. That thread is the one
+// of the goroutine that starts and waits for the process, locked to it until
+// the process has exited: a Go thread can otherwise end, or start other
+// goroutines, while the process runs (go.dev/issue/27505).
+func startProcess(name string, cmd *exec.Cmd, marker string, watch func(line string)) (*process, error) {
 	p := &process{name: name, cmd: cmd, out: &outputLog{watch: watch}, done: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = p.out, p.out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start %s: %w", name, err)
+	if cmd.Env == nil {
+		cmd.Env = os.Environ()
 	}
+	cmd.Env = append(cmd.Env, markerVar+"="+marker)
+	cmd.SysProcAttr = groupAttr()
+	started := make(chan error, 1)
 	go func() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		if err := cmd.Start(); err != nil {
+			started <- err
+			return
+		}
+		started <- nil
 		p.err = cmd.Wait()
 		close(p.done)
 	}()
+	if err := <-started; err != nil {
+		return nil, fmt.Errorf("start %s: %w", name, err)
+	}
 	return p, nil
 }
 
@@ -49,7 +70,8 @@ func (p *process) exited() error {
 	}
 }
 
-// stop ends the process group: SIGTERM, then SIGKILL if it lingers.
+// stop ends the process group: SIGTERM, then SIGKILL if it lingers. It
+// returns once the process has exited and been waited for.
 func (p *process) stop() error {
 	pgid := -p.cmd.Process.Pid
 	_ = syscall.Kill(pgid, syscall.SIGTERM)

@@ -25,14 +25,28 @@ const (
 // webkitBrowser holds the X display WebKit draws on. WebKitWebDriver
 // serves one session at a time, so each page gets its own driver and its
 // own MiniBrowser process: pages are isolated and may run side by side.
+//
+// Starting those takes seconds, so the browser keeps one session started
+// ahead, unused (a spare): NewPage takes it and starts the next one, which
+// gets ready while the page is in use.
 type webkitBrowser struct {
+	marker  string // carried by every process of this browser
 	proxy   string // host:port
 	xvfb    *process
 	display string
+	ctx     context.Context // ends with Close: stops a spare starting
+	cancel  context.CancelFunc
 
 	mu     sync.Mutex
 	closed bool
 	pages  map[*webkitPage]bool // open, closed by Close if left open
+	spare  chan spareSession    // the session started ahead, if any
+}
+
+// spareSession is the outcome of starting a session ahead.
+type spareSession struct {
+	d   *webkitPage
+	err error
 }
 
 func launchWebKit(proxy *netrec.Proxy) (Browser, error) {
@@ -41,26 +55,73 @@ func launchWebKit(proxy *netrec.Proxy) (Browser, error) {
 			return nil, fmt.Errorf("engine webkit: launch: %w", err)
 		}
 	}
-	b := &webkitBrowser{proxy: proxy.Addr(), display: os.Getenv("DISPLAY"), pages: map[*webkitPage]bool{}}
-	ctx, cancel := context.WithTimeout(context.Background(), launchTimeout)
+	b := &webkitBrowser{marker: newMarker(), proxy: proxy.Addr(), display: os.Getenv("DISPLAY"), pages: map[*webkitPage]bool{}}
+	b.ctx, b.cancel = context.WithCancel(context.Background())
+	ctx, cancel := context.WithTimeout(b.ctx, launchTimeout)
 	defer cancel()
 	if b.display == "" {
 		var err error
-		if b.xvfb, b.display, err = startXvfb(ctx); err != nil {
+		if b.xvfb, b.display, err = startXvfb(ctx, b.marker); err != nil {
+			b.cancel()
 			return nil, fmt.Errorf("engine webkit: launch: %w", err)
 		}
 	}
-	// Open and close one session, so that a browser that cannot start
-	// fails here rather than in the first test.
+	// The first session is started here, so that a browser that cannot
+	// start fails here rather than in the first test; it is the first
+	// spare.
 	d, err := b.newSession(ctx, PageOptions{})
-	if err == nil {
-		err = d.close()
-	}
 	if err != nil {
 		b.Close()
 		return nil, fmt.Errorf("engine webkit: launch: %w", err)
 	}
+	b.spare = make(chan spareSession, 1)
+	b.spare <- spareSession{d: d}
 	return b, nil
+}
+
+// startSpare starts a session ahead, for the next NewPage. b.mu is held.
+func (b *webkitBrowser) startSpare() {
+	ch := make(chan spareSession, 1)
+	b.spare = ch
+	go func() {
+		ctx, cancel := context.WithTimeout(b.ctx, launchTimeout)
+		defer cancel()
+		d, err := b.newSession(ctx, PageOptions{})
+		ch <- spareSession{d: d, err: err}
+	}()
+}
+
+// takeSpare returns the spare session, once it has started, and starts the
+// next one; nil if there is none, it failed, or ctx ended first (then the
+// spare is closed once it has started).
+func (b *webkitBrowser) takeSpare(ctx context.Context) *webkitPage {
+	b.mu.Lock()
+	ch := b.spare
+	b.spare = nil
+	b.mu.Unlock()
+	if ch == nil {
+		return nil
+	}
+	var s spareSession
+	select {
+	case s = <-ch:
+	case <-ctx.Done():
+		go closeSpare(ch)
+		return nil
+	}
+	b.mu.Lock()
+	if !b.closed {
+		b.startSpare()
+	}
+	b.mu.Unlock()
+	return s.d // nil when it failed: NewPage starts its own, which says why
+}
+
+// closeSpare closes a spare session once it has started.
+func closeSpare(ch chan spareSession) {
+	if s := <-ch; s.d != nil {
+		_ = s.d.close()
+	}
 }
 
 func (b *webkitBrowser) Name() string { return WebKit }
@@ -79,7 +140,7 @@ func (b *webkitBrowser) NewPage(ctx context.Context, opts PageOptions) (Page, er
 	}
 	octx, cancel := context.WithTimeout(ctx, launchTimeout)
 	defer cancel()
-	d, err := b.newSession(octx, opts)
+	d, err := b.pageSession(octx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("engine webkit: new page: %w", err)
 	}
@@ -98,6 +159,22 @@ func (b *webkitBrowser) NewPage(ctx context.Context, opts PageOptions) (Page, er
 	return newPage(ctx, WebKit, d), nil
 }
 
+// pageSession returns a session for a new page: the spare, sized to opts,
+// or else a new one.
+func (b *webkitBrowser) pageSession(ctx context.Context, opts PageOptions) (*webkitPage, error) {
+	if d := b.takeSpare(ctx); d != nil {
+		w, h := viewport(opts)
+		if dw, dh := viewport(PageOptions{}); w != dw || h != dh {
+			if err := d.setViewport(ctx, w, h); err != nil {
+				d.close()
+				return nil, err
+			}
+		}
+		return d, nil
+	}
+	return b.newSession(ctx, opts)
+}
+
 // newSession starts a driver and a session in a fresh MiniBrowser.
 func (b *webkitBrowser) newSession(ctx context.Context, opts PageOptions) (_ *webkitPage, err error) {
 	port, err := freePort()
@@ -106,7 +183,7 @@ func (b *webkitBrowser) newSession(ctx context.Context, opts PageOptions) (_ *we
 	}
 	cmd := exec.Command(webkitDriverPath, "--port="+strconv.Itoa(port))
 	cmd.Env = append(os.Environ(), "DISPLAY="+b.display)
-	proc, err := startProcess("WebKitWebDriver", cmd, nil)
+	proc, err := startProcess("WebKitWebDriver", cmd, b.marker, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -157,8 +234,14 @@ func (b *webkitBrowser) Close() error {
 	for d := range b.pages {
 		open = append(open, d)
 	}
+	spare := b.spare
+	b.spare = nil
 	b.mu.Unlock()
 
+	b.cancel() // a spare still starting gives up
+	if spare != nil {
+		closeSpare(spare)
+	}
 	var errs []error
 	for _, d := range open {
 		errs = append(errs, d.close())
@@ -166,6 +249,9 @@ func (b *webkitBrowser) Close() error {
 	if b.xvfb != nil {
 		errs = append(errs, b.xvfb.stop())
 	}
+	// MiniBrowser and its web and network processes, if any left the
+	// drivers' groups.
+	errs = append(errs, sweep(b.marker))
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("engine webkit: close: %w", err)
 	}

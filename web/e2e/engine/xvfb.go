@@ -14,8 +14,8 @@ const xvfbPath = "/usr/bin/Xvfb"
 
 // startXvfb starts a virtual X server on a display number it picks itself
 // (-displayfd) and returns the process and the DISPLAY value. The screen is
-// large enough for any window a test asks for.
-func startXvfb(ctx context.Context) (*process, string, error) {
+// large enough for any window a test asks for. The process carries marker.
+func startXvfb(ctx context.Context, marker string) (*process, string, error) {
 	r, w, err := os.Pipe()
 	if err != nil {
 		return nil, "", fmt.Errorf("xvfb: %w", err)
@@ -23,7 +23,7 @@ func startXvfb(ctx context.Context) (*process, string, error) {
 	defer r.Close()
 	cmd := exec.Command(xvfbPath, "-displayfd", "3", "-screen", "0", "3840x2160x24", "-nolisten", "tcp")
 	cmd.ExtraFiles = []*os.File{w}
-	p, err := startProcess("Xvfb", cmd, nil)
+	p, err := startProcess("Xvfb", cmd, marker, nil)
 	w.Close()
 	if err != nil {
 		return nil, "", err
