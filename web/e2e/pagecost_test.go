@@ -129,7 +129,7 @@ func TestNoWasmOnReturnVisitWhereNothingIsGated(t *testing.T) {
 	})
 }
 
-func TestReturnVisitStartsTheWasmWhenTheCookieIsNotPlain(t *testing.T) {
+func TestR13AnotherRevisionOrTwoCopiesStartTheWasm(t *testing.T) {
 	c := consent.Seed()
 	current := consent.RefuseAll(c, time.Now(), "AAAAAAAAAAAAAAAA").Encode()
 	other := "1.000000000000" + current[len("1.")+len(c.Revision()):]
@@ -152,7 +152,7 @@ func TestReturnVisitStartsTheWasmWhenTheCookieIsNotPlain(t *testing.T) {
 	})
 }
 
-func TestChoiceIsNeverLost(t *testing.T) {
+func TestR10ChoiceIsNeverLost(t *testing.T) {
 	browsers.Run(t, func(t *testing.T, b engine.Browser) {
 		for _, action := range []string{"refuse", "accept"} {
 			t.Run(action, func(t *testing.T) {
