@@ -18,6 +18,11 @@ import (
 )
 
 func main() {
+	if doc, _ := safejs.Global().Get("document"); doc.IsUndefined() {
+		// The warm-up run in a worker (web/src/warm.js): Go's start-up
+		// only, for the engine to compile it there.
+		return
+	}
 	widget, err := start()
 	if err != nil {
 		consoleError("%v; the widget is off and optional services stay off", err)

@@ -60,6 +60,7 @@ func run(cataloguePath, wasmPath, execPath, srcDir, outDir string) error {
 		"wasm": wasmPath,
 		"exec": execPath,
 		"css":  filepath.Join(srcDir, "consent.css"),
+		"warm": filepath.Join(srcDir, "warm.js"),
 	} {
 		name, err := copyHashed(src, outDir)
 		if err != nil {

@@ -105,8 +105,8 @@ func TestBundleOfAnotherSite(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	hashed := regexp.MustCompile(`^(consent|wasm_exec)\.[0-9a-f]{10}\.(wasm|js|css)$`)
-	require.Len(t, names, 4, "%v", names)
+	hashed := regexp.MustCompile(`^(consent|wasm_exec|warm)\.[0-9a-f]{10}\.(wasm|js|css)$`)
+	require.Len(t, names, 5, "%v", names)
 	for _, n := range names {
 		if n != "consent.js" {
 			assert.Regexp(t, hashed, n)

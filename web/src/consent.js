@@ -38,7 +38,10 @@
     return;
   }
   var base = new URL('.', script.src).href;
-  var files = { wasm: base + BUNDLE.files.wasm, exec: base + BUNDLE.files.exec, css: base + BUNDLE.files.css };
+  var files = {
+    wasm: base + BUNDLE.files.wasm, exec: base + BUNDLE.files.exec,
+    css: base + BUNDLE.files.css, warm: base + BUNDLE.files.warm
+  };
   var frame = null;
   var pending = [];
 

@@ -25,7 +25,6 @@ function bootFrame(window, files, css) {
   var wasmURL = files.wasm;
   var queue = [];
   var mode = 'pending';
-  var download;
 
   // The stylesheet as a constructed sheet, with no request; where the
   // browser cannot, as a link to the same file.
@@ -178,32 +177,64 @@ function bootFrame(window, files, css) {
     setMode('off');
   }
 
-  // start downloads (or takes from the cache) the wasm and wasm_exec.js,
-  // side by side, and runs the wasm, once.
+  // start loads wasm_exec.js and, side by side, the compiled module, then
+  // runs it, once.
   function start() {
     if (civic.state !== 'idle') return;
     civic.state = 'starting';
-    download = window.fetch(wasmURL);
+    var module = warm();
     var exec = document.createElement('script');
-    exec.onload = run;
+    exec.onload = function () { module.then(run); };
     exec.onerror = function () { fail('wasm_exec.js did not load (' + files.exec + ')'); };
     exec.src = files.exec;
     document.head.appendChild(exec);
   }
 
-  function run() {
+  // warm has a worker (warm.js) download and compile the module and run
+  // Go's start-up once, off the main thread, where the engine shares the
+  // code compiled there with the page: V8, told apart by
+  // navigator.userAgentData, which only Chromium-based browsers have
+  // (Firefox compiles a streamed module in the background anyway, and
+  // Safari has known bugs with posting modules). It resolves to the module,
+  // or to null if the worker could not: the page then compiles it itself.
+  function warm() {
+    if (!files.warm || !window.Worker || !window.navigator.userAgentData) return Promise.resolve(null);
+    return new Promise(function (resolve) {
+      var worker, limit;
+      function done(e) {
+        window.clearTimeout(limit);
+        if (worker) worker.terminate();
+        resolve(e && e.data instanceof window.WebAssembly.Module ? e.data : null);
+      }
+      try {
+        worker = new window.Worker(files.warm);
+        worker.onmessage = worker.onerror = done;
+        worker.postMessage({ wasm: wasmURL, exec: files.exec });
+        limit = window.setTimeout(done, 30000);
+      } catch (err) {
+        done();
+      }
+    });
+  }
+
+  // compile compiles the module on this thread from a direct fetch()
+  // response, so that Chromium can cache the compiled code.
+  function compile() {
+    return window.fetch(wasmURL).then(function (r) {
+      if (!r.ok) throw new Error('HTTP ' + r.status);
+      return window.WebAssembly.compileStreaming(r);
+    });
+  }
+
+  function run(module) {
     if (typeof window.Go !== 'function') {
       fail('wasm_exec.js did not define Go (' + files.exec + ')');
       return;
     }
     var go = new window.Go();
-    // A direct fetch() response, so that Chromium can cache the compiled code.
-    download
-      .then(function (r) {
-        if (!r.ok) throw new Error('HTTP ' + r.status);
-        return window.WebAssembly.instantiateStreaming(r, go.importObject);
-      })
-      .then(function (result) { return go.run(result.instance); }, function (err) {
+    (module ? Promise.resolve(module) : compile())
+      .then(function (m) { return window.WebAssembly.instantiate(m, go.importObject); })
+      .then(function (instance) { return go.run(instance); }, function (err) {
         throw new Error('the widget could not load ' + wasmURL + ' (' + err.name + ': ' + err.message + ')');
       })
       .then(function () { if (mode !== 'off') fail('the widget stopped'); })

@@ -1,0 +1,28 @@
+/* Warm-up worker of the widget's wasm (Chromium). The frame's boot asks it
+ * to download and compile the module and to run Go's start-up once, all off
+ * the page's main thread: V8 feeds a streamed module to its compiler on the
+ * thread that streams it, and compiles a wasm function on the thread that
+ * first calls it, sharing that code with every instance of the same module.
+ * The module goes back to the page, whose own start then finds most of its
+ * functions compiled. The widget's main returns at once where there is no
+ * document, as here. On any failure it answers null: the page then does it
+ * all itself, and says what went wrong.
+ */
+self.onmessage = function (e) {
+  'use strict';
+  var module = null;
+  function done() { self.postMessage(module); }
+  try {
+    importScripts(e.data.exec);
+  } catch (err) {
+    done();
+    return;
+  }
+  WebAssembly.compileStreaming(fetch(e.data.wasm))
+    .then(function (m) {
+      module = m;
+      var go = new Go();
+      return WebAssembly.instantiate(m, go.importObject).then(function (instance) { return go.run(instance); });
+    })
+    .then(done, done);
+};
