@@ -149,7 +149,7 @@ func (r *results) returnTable(b *strings.Builder) {
 func (r *results) traceTable(b *strings.Builder) {
 	b.WriteString("## What blocks the main thread (one traced first visit per cell)\n\n")
 	b.WriteString("Tracing slows the page, so these loads are not in the tables above. Blocking time from the renderer main thread's own tasks, next to the Long Tasks API's figure for the same load; then where the long tasks' time goes (self time by trace event).\n\n")
-	b.WriteString("| profile | widget | blocking, trace (ms) | blocking, Long Tasks API (ms) | long tasks (ms) | largest shares of the long tasks (ms) |\n|---|---|---|---|---|---|\n")
+	b.WriteString("| profile | widget | blocking, trace (ms) | blocking, Long Tasks API (ms) | long tasks (ms) | wasm lazy compiles: main thread / worker | largest shares of the long tasks (ms) |\n|---|---|---|---|---|---|---|\n")
 	for _, p := range r.profiles {
 		for _, w := range widgets {
 			t := r.traces[key(p, w)]
@@ -167,8 +167,8 @@ func (r *results) traceTable(b *strings.Builder) {
 				}
 				top = append(top, fmt.Sprintf("%s %.0f", s.name, s.ms))
 			}
-			fmt.Fprintf(b, "| %s | %s | %.0f | %.0f | %s | %s |\n", p.name, w.name, t.tbt, t.apiTBT,
-				strings.Join(tasks, ", "), strings.Join(top, "; "))
+			fmt.Fprintf(b, "| %s | %s | %.0f | %.0f | %s | %d / %d | %s |\n", p.name, w.name, t.tbt, t.apiTBT,
+				strings.Join(tasks, ", "), t.mainCompiles, t.workerCompiles, strings.Join(top, "; "))
 		}
 	}
 	b.WriteString("\n")

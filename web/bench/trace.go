@@ -39,6 +39,10 @@ type blockingTrace struct {
 	// self is the time spent in each kind of work inside the long
 	// tasks, by trace event name, largest first.
 	self []namedTime
+	// mainCompiles and workerCompiles count V8's lazy compiles of wasm
+	// functions (wasm.CompileLazy) on the page's main thread and on
+	// dedicated workers (the warm-up worker): a count, not a time.
+	mainCompiles, workerCompiles int
 }
 
 type namedTime struct {
@@ -205,5 +209,16 @@ func analyse(events []traceEvent) *blockingTrace {
 		bt.self = append(bt.self, namedTime{n, ms})
 	}
 	sort.Slice(bt.self, func(i, j int) bool { return bt.self[i].ms > bt.self[j].ms })
+	for _, e := range events {
+		if e.Ph != "X" || e.Name != "wasm.CompileLazy" {
+			continue
+		}
+		switch t := (thread{e.Pid, e.Tid}); {
+		case t == main:
+			bt.mainCompiles++
+		case names[t] == "DedicatedWorker thread":
+			bt.workerCompiles++
+		}
+	}
 	return bt
 }
