@@ -54,10 +54,13 @@ func (tb *tab) assertIdle(what string) {
 	assert.Empty(tb.t, calls, "%s: %d timers, animation frames or frame resizes with nothing changing", what, len(calls))
 }
 
-// wasmRequests counts the requests for the widget's wasm made by the page
-// and its frame (resource timing lists cached loads too).
+// wasmRequests counts the requests made by the page and its frame for the
+// widget's wasm or for wasm_exec.js, which the frame loads only to run the
+// wasm (in Chromium the wasm itself is fetched by the warm-up worker, whose
+// requests are not in the page's resource timing). Cached loads count too;
+// the first visit's prefetch (a <link>, which compiles nothing) does not.
 func (tb *tab) wasmRequests() int {
-	return tb.num(`[window, ` + frameJS + `].map(w => w.performance.getEntriesByType('resource').filter(e => e.name.endsWith('.wasm')).length).reduce((a, b) => a + b, 0)`)
+	return tb.num(`[window, ` + frameJS + `].map(w => w.performance.getEntriesByType('resource').filter(e => /\.wasm$|\/wasm_exec\.[0-9a-f]+\.js$/.test(e.name)).length).reduce((a, b) => a + b, 0)`)
 }
 
 func (tb *tab) frameState() string {
@@ -107,7 +110,7 @@ func TestNoWasmOnReturnVisitWhereNothingIsGated(t *testing.T) {
 		tb.click(frame(`.cc-fab`))
 		tb.waitMode("modal")
 		assert.Equal(t, "starting live", tb.frameState())
-		assert.Equal(t, 1, tb.wasmRequests())
+		assert.Positive(t, tb.wasmRequests())
 
 		// Pages that depend on the choice start it at once.
 		tb.load("/contact")
