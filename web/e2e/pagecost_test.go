@@ -60,7 +60,7 @@ func (tb *tab) assertIdle(what string) {
 // requests are not in the page's resource timing). Cached loads count too;
 // the first visit's prefetch (a <link>, which compiles nothing) does not.
 func (tb *tab) wasmRequests() int {
-	return tb.num(`[window, ` + frameJS + `].map(w => w.performance.getEntriesByType('resource').filter(e => /\.wasm$|\/wasm_exec\.[0-9a-f]+\.js$/.test(e.name)).length).reduce((a, b) => a + b, 0)`)
+	return tb.num(`[window, ` + frameJS + `].map(w => w.performance.getEntriesByType('resource').filter(e => e.initiatorType !== 'link' && /\.wasm$|\/wasm_exec\.[0-9a-f]+\.js$/.test(e.name)).length).reduce((a, b) => a + b, 0)`)
 }
 
 func (tb *tab) frameState() string {
