@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	consent "github.com/civic-consent/consent"
@@ -24,11 +25,20 @@ type host struct {
 	markup    *markup
 	google    *googleConsent
 	events    *events
+	// kept is the record made on this page when a copy of the cookie
+	// that the page cannot clear makes the stored one ambiguous.
+	kept string
 }
 
 // Record writes the choice as a complete consent record, checks the browser
 // kept it, then applies it. If the cookie cannot be stored, nothing optional
 // starts: without a stored record there is no consent to show (fail closed).
+//
+// Every copy of the cookie the page can reach is cleared first, so that a
+// copy with another Domain (a sibling subdomain's, an older install's) does
+// not make the record ambiguous. If a copy the page cannot clear remains
+// (another Path), the choice just made is still honoured on this page, and
+// the console says so.
 func (h *host) Record(c app.Choice) error {
 	before := h.current()
 	id, err := consent.NewConsentID(rand.Reader)
@@ -37,13 +47,9 @@ func (h *host) Record(c app.Choice) error {
 	}
 	rec := consent.NewRecord(h.catalogue, c.Allowed, time.Now(), id)
 	value := rec.Encode()
-	opts := consent.CookieOptions{Secure: h.page.HTTPS(), Domain: h.catalogue.Site.CookieDomain, MaxAge: h.catalogue.MaxAge()}
-	if opts.Domain != "" {
-		// A host-only copy left from before the site shared consent across
-		// subdomains would make every later record ambiguous.
-		if err := h.page.SetCookie(consent.ExpireCookieString(consent.RecordCookieName, consent.CookieOptions{Secure: opts.Secure})); err != nil {
-			return h.fail(err)
-		}
+	opts := consent.CookieOptions{Secure: h.page.HTTPS(), Domain: h.cookieDomain(), MaxAge: h.catalogue.MaxAge()}
+	if err := h.page.ExpireCookie(consent.RecordCookieName); err != nil {
+		return h.fail(err)
 	}
 	if err := h.page.SetCookie(consent.CookieString(value, opts)); err != nil {
 		return h.fail(err)
@@ -52,8 +58,13 @@ func (h *host) Record(c app.Choice) error {
 	if err != nil {
 		return h.fail(err)
 	}
+	h.kept = ""
 	stored, found, err := consent.RecordFromCookieHeader(header)
+	var rerr *consent.RecordError
 	switch {
+	case errors.As(err, &rerr) && rerr.Reason == consent.ReasonAmbiguous && slices.Contains(consent.RecordValues(header), value):
+		consoleWarn("another %s cookie that this page cannot clear (set with another Path?) remains; the choice applies to this page, and the next page may ask again", consent.RecordCookieName)
+		h.kept = value
 	case err != nil:
 		return h.fail(fmt.Errorf("reading the choice back: %w", err))
 	case !found || stored != value:
@@ -73,13 +84,33 @@ func (h *host) Record(c app.Choice) error {
 	return nil
 }
 
-// current is the choice in force now, as the cookie says.
+// current is the choice in force now, as the cookie says, or the choice
+// made on this page when the cookie cannot say it (see Record).
 func (h *host) current() consent.Decision {
+	if h.kept != "" {
+		return consent.Decide(h.catalogue, consent.RecordCookieName+"="+h.kept, time.Now(), h.page.GPC())
+	}
 	header, err := h.page.Cookie()
 	if err != nil {
 		return consent.Decide(h.catalogue, "", time.Now(), true)
 	}
 	return consent.Decide(h.catalogue, header, time.Now(), h.page.GPC())
+}
+
+// cookieDomain is the Domain of cookies_preferences on this page: the
+// catalogue's site.cookieDomain, or none (a host-only cookie) when it does
+// not match the page's host, which CheckDomain reports.
+func (h *host) cookieDomain() string {
+	d, _ := consent.RecordCookieDomain(h.page.Hostname(), h.catalogue.Site.CookieDomain)
+	return d
+}
+
+// CheckDomain says in the console when site.cookieDomain does not match the
+// page's host, at start: the choice is then stored for this host only.
+func (h *host) CheckDomain() {
+	if _, err := consent.RecordCookieDomain(h.page.Hostname(), h.catalogue.Site.CookieDomain); err != nil {
+		consoleWarn("%v", err)
+	}
 }
 
 func (h *host) fail(err error) error {

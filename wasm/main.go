@@ -77,6 +77,7 @@ func start() (*app.Widget, error) {
 	}
 	h := &host{page: hostDoc, frame: f, catalogue: catalogue, services: svc, markup: newMarkup(svc), google: google, events: &events{page: hostDoc}}
 	widget.Host = h
+	h.CheckDomain()
 
 	svc.allow = widget.AllowCategory
 	if err := svc.Apply(decision.Allowed); err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	consent "github.com/civic-consent/consent"
 	"github.com/hack-pad/safejs"
 )
 
@@ -87,6 +88,30 @@ func (p *page) SetCookie(s string) error {
 	return nil
 }
 
+// Hostname returns location.hostname, or "" if it cannot be read.
+func (p *page) Hostname() string {
+	loc, err := get(p.window, "location")
+	if err != nil {
+		return ""
+	}
+	v, err := get(loc, "hostname")
+	if err != nil {
+		return ""
+	}
+	s, _ := v.String()
+	return s
+}
+
+// ExpireCookie deletes every copy of the cookie name that the page can
+// clear (consent.ExpireCookieStrings): host-only and each parent domain.
+func (p *page) ExpireCookie(name string) error {
+	var errs []error
+	for _, s := range consent.ExpireCookieStrings(name, p.Hostname(), p.HTTPS()) {
+		errs = append(errs, p.SetCookie(s))
+	}
+	return errors.Join(errs...)
+}
+
 // HTTPS reports whether the page was served over https, so that the consent
 // cookie gets the Secure attribute.
 func (p *page) HTTPS() bool {
@@ -134,6 +159,27 @@ func (p *page) QueryAll(selector string) ([]safejs.Value, error) {
 			return nil, err
 		}
 		out = append(out, el)
+	}
+	return out, nil
+}
+
+// Children returns the element children of el.
+func Children(el safejs.Value) ([]safejs.Value, error) {
+	list, err := get(el, "children")
+	if err != nil {
+		return nil, err
+	}
+	n, err := list.Length()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]safejs.Value, 0, n)
+	for i := range n {
+		c, err := list.Index(i)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
 	}
 	return out, nil
 }

@@ -113,12 +113,21 @@ func (s *services) stop(svc consent.Service) error {
 	}
 	wasLoaded := len(doomed) > 0
 	if svc.Loader.Placeholder != "" && wasLoaded {
-		// What the service rendered inside the host's elements goes too.
-		frames, err := s.page.QueryAll(svc.Loader.Placeholder + " > *")
+		// What the service rendered inside the host's elements goes too,
+		// never the elements themselves: the placeholder may be a
+		// selector list (".a, .b"), so the children are taken from each
+		// element it matches rather than with a " > *" appended to it.
+		hosts, err := s.page.QueryAll(svc.Loader.Placeholder)
 		if err != nil {
 			return err
 		}
-		doomed = append(doomed, frames...)
+		for _, el := range hosts {
+			children, err := Children(el)
+			if err != nil {
+				return err
+			}
+			doomed = append(doomed, children...)
+		}
 	}
 	if err := Remove(doomed...); err != nil {
 		return err
@@ -132,11 +141,12 @@ func (s *services) stop(svc consent.Service) error {
 }
 
 // clearTraces removes the first-party storage and cookies a withdrawn
-// service left in the page (R16).
+// service left in the page (R16): every copy of each cookie the page can
+// clear, host-only or with a Domain, __Secure- and __Host- ones included.
 func (s *services) clearTraces(svc consent.Service) error {
 	errs := []error{s.page.ClearStorage(svc.Loader.StoragePrefixes)}
 	for _, c := range svc.Cookies {
-		errs = append(errs, s.page.SetCookie(consent.ExpireCookieString(c.Name, consent.CookieOptions{})))
+		errs = append(errs, s.page.ExpireCookie(c.Name))
 	}
 	return errors.Join(errs...)
 }

@@ -69,6 +69,8 @@ var (
 	// Mode variant.
 	library, libraryGoogle *consent.Catalogue
 	secondSites            []func()
+	// libraryDist is the library's bundle.
+	libraryDist string
 )
 
 // stopSecondSites stops the second site's servers; TestMain calls it.
@@ -108,6 +110,7 @@ func startLibrary() error {
 			return fmt.Errorf("building the library bundle: %v\n%s", err, out)
 		}
 	}
+	libraryDist = dist
 	libURL, stop, err := startServer(dist, "-catalogue", filepath.Join(rootDir, libraryCatalogue))
 	if err != nil {
 		return err

@@ -1,0 +1,122 @@
+package consent
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+)
+
+// normalHost lowercases a host name and drops a final dot and the brackets
+// of an IPv6 literal.
+func normalHost(host string) string {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	return strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+}
+
+// hostOnly reports whether a page on host can only set host-only cookies:
+// an IP address, localhost, or a single-label name has no parent domain.
+func hostOnly(host string) bool {
+	if _, err := netip.ParseAddr(host); err == nil {
+		return true
+	}
+	return host == "" || host == "localhost" || !strings.Contains(host, ".")
+}
+
+// CookieDomains returns the Domain attributes under which a cookie that a
+// page on host can reach may have been set: "" (host-only) first, then host
+// itself and each parent domain, down to the last two labels. On an IP
+// address, localhost or a single-label host, only "". For
+// www.data.example.org:
+//
+//	"", "www.data.example.org", "data.example.org", "example.org"
+//
+// Without the public suffix list the last entry can be a public suffix
+// (co.uk for www.a.co.uk); browsers refuse a cookie for one, so clearing
+// with it does nothing, and the registrable domain is always in the list.
+func CookieDomains(host string) []string {
+	host = normalHost(host)
+	out := []string{""}
+	if hostOnly(host) {
+		return out
+	}
+	for d := host; strings.Count(d, ".") >= 1; {
+		out = append(out, d)
+		_, d, _ = strings.Cut(d, ".")
+	}
+	return out
+}
+
+// DomainMatches reports whether a page on host may set a cookie with
+// Domain=domain: host is domain or one of its subdomains (a leading dot on
+// domain is ignored, as browsers do). An IP address matches only itself.
+func DomainMatches(host, domain string) bool {
+	host, domain = normalHost(host), normalHost(strings.TrimPrefix(domain, "."))
+	if host == "" || domain == "" {
+		return false
+	}
+	if hostOnly(host) {
+		return host == domain
+	}
+	return host == domain || strings.HasSuffix(host, "."+domain)
+}
+
+// RecordCookieDomain returns the Domain attribute for cookies_preferences on
+// a page on host, given the catalogue's site.cookieDomain: the configured
+// domain when the browser would accept it there, else "" (a host-only
+// cookie) and an error that says why, since the browser would drop a cookie
+// for a domain that does not match the page and no choice could be saved.
+func RecordCookieDomain(host, configured string) (string, error) {
+	if configured == "" {
+		return "", nil
+	}
+	if !DomainMatches(host, configured) {
+		return "", fmt.Errorf("site.cookieDomain %q does not match this page's host %q: the browser would drop the %s cookie, so it is stored for this host only", configured, host, RecordCookieName)
+	}
+	return configured, nil
+}
+
+// ExpireCookieStrings returns the document.cookie assignments that delete
+// every copy of the cookie name that a page on host can clear: Path=/, once
+// for each of CookieDomains(host). The cookie-name prefixes are honoured:
+// a __Secure- cookie can only be cleared with Secure, so from an https page
+// (secure); a __Host- one only with Secure and without Domain. Every
+// assignment carries Secure when secure, so that it also replaces a Secure
+// copy. None is returned when no copy can be cleared (a prefixed name on an
+// http page).
+func ExpireCookieStrings(name, host string, secure bool) []string {
+	domains := CookieDomains(host)
+	switch {
+	case hasPrefixFold(name, "__Host-"):
+		domains = domains[:1]
+		fallthrough
+	case hasPrefixFold(name, "__Secure-"):
+		if !secure {
+			return nil
+		}
+	}
+	out := make([]string, 0, len(domains))
+	for _, d := range domains {
+		out = append(out, ExpireCookieString(name, CookieOptions{Secure: secure, Domain: d}))
+	}
+	return out
+}
+
+// hasPrefixFold is strings.HasPrefix ignoring ASCII case: browsers apply
+// the cookie-name prefix rules whatever the case.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// RecordValues returns every cookies_preferences value in a Cookie header
+// or document.cookie string, in order: several when copies with different
+// Domain or Path attributes are all visible.
+func RecordValues(header string) []string {
+	var out []string
+	for pair := range strings.SplitSeq(header, ";") {
+		name, v, ok := strings.Cut(pair, "=")
+		if ok && strings.TrimSpace(name) == RecordCookieName {
+			out = append(out, strings.TrimSpace(v))
+		}
+	}
+	return out
+}

@@ -1,0 +1,102 @@
+package consent
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestHardening3CookieDomains(t *testing.T) {
+	tests := []struct {
+		host string
+		want []string
+	}{
+		{"www.data.example.org", []string{"", "www.data.example.org", "data.example.org", "example.org"}},
+		{"WWW.Example.ORG.", []string{"", "www.example.org", "example.org"}},
+		{"example.org", []string{"", "example.org"}},
+		{"127.0.0.1", []string{""}},
+		{"[::1]", []string{""}},
+		{"::1", []string{""}},
+		{"localhost", []string{""}},
+		{"intranet", []string{""}},
+		{"", []string{""}},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, CookieDomains(tt.host), tt.host)
+	}
+}
+
+func TestHardening3ExpireEveryRecordCopy(t *testing.T) {
+	got := ExpireCookieStrings(RecordCookieName, "www.mediatheque.example.org", true)
+	assert.Equal(t, []string{
+		"cookies_preferences=; Path=/; Max-Age=0; SameSite=Lax; Secure",
+		"cookies_preferences=; Path=/; Max-Age=0; SameSite=Lax; Domain=www.mediatheque.example.org; Secure",
+		"cookies_preferences=; Path=/; Max-Age=0; SameSite=Lax; Domain=mediatheque.example.org; Secure",
+		"cookies_preferences=; Path=/; Max-Age=0; SameSite=Lax; Domain=example.org; Secure",
+	}, got)
+	assert.Equal(t, []string{"cookies_preferences=; Path=/; Max-Age=0; SameSite=Lax"},
+		ExpireCookieStrings(RecordCookieName, "127.0.0.1", false), "host-only on an IP address")
+}
+
+func TestHardening3RecordValues(t *testing.T) {
+	assert.Equal(t, []string{"a", "b"}, RecordValues("x=1; cookies_preferences=a;cookies_preferences= b ; y=2"))
+	assert.Nil(t, RecordValues("x=1; cookies_preferences_old=a"))
+}
+
+func TestHardening4DomainMatches(t *testing.T) {
+	tests := []struct {
+		host, domain string
+		want         bool
+	}{
+		{"www.mediatheque.example.org", "mediatheque.example.org", true},
+		{"www.mediatheque.example.org", ".mediatheque.example.org", true},
+		{"mediatheque.example.org", "mediatheque.example.org", true},
+		{"WWW.Mediatheque.example.org", "mediatheque.example.org", true},
+		{"www.mediatheque.example.org", "example.org", true},
+		{"evilmediatheque.example.org", "mediatheque.example.org", false},
+		{"www.example.org", "mediatheque.example.org", false},
+		{"127.0.0.1", "mediatheque.example.org", false},
+		{"127.0.0.1", "0.0.1", false},
+		{"127.0.0.1", "127.0.0.1", true},
+		{"localhost", "mediatheque.example.org", false},
+		{"", "example.org", false},
+		{"example.org", "", false},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, DomainMatches(tt.host, tt.domain), "%s in %s", tt.host, tt.domain)
+	}
+}
+
+func TestHardening4RecordCookieDomain(t *testing.T) {
+	d, err := RecordCookieDomain("www.mediatheque.example.org", "mediatheque.example.org")
+	require.NoError(t, err)
+	assert.Equal(t, "mediatheque.example.org", d)
+
+	d, err = RecordCookieDomain("127.0.0.1", "mediatheque.example.org")
+	require.Error(t, err)
+	assert.Empty(t, d, "falls back to a host-only cookie")
+	assert.Contains(t, err.Error(), `site.cookieDomain "mediatheque.example.org" does not match this page's host "127.0.0.1"`)
+
+	d, err = RecordCookieDomain("127.0.0.1", "")
+	require.NoError(t, err)
+	assert.Empty(t, d)
+}
+
+func TestHardening6ExpireCookieVariants(t *testing.T) {
+	host := "www.mediatheque.example.org"
+	assert.Len(t, ExpireCookieStrings("_pk_id", host, false), 4, "host-only and each domain")
+	for _, s := range ExpireCookieStrings("_pk_id", host, false) {
+		assert.NotContains(t, s, "Secure", "no Secure on an http page")
+	}
+	assert.Equal(t, []string{"__Host-sid=; Path=/; Max-Age=0; SameSite=Lax; Secure"},
+		ExpireCookieStrings("__Host-sid", host, true), "__Host-: host-only, Secure")
+	assert.Empty(t, ExpireCookieStrings("__Host-sid", host, false), "a __Host- cookie cannot be cleared from http")
+
+	secure := ExpireCookieStrings("__secure-sid", host, true)
+	assert.Len(t, secure, 4)
+	for _, s := range secure {
+		assert.Contains(t, s, "; Secure")
+	}
+	assert.Empty(t, ExpireCookieStrings("__Secure-sid", host, false))
+}
