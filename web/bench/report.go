@@ -100,7 +100,7 @@ func (r *results) firstTable(b *strings.Builder) {
 		fmt.Fprintf(b, "| %s | **ratio** | **%s** | %s | | %s | %s | | %s | | %s | | %s | |\n",
 			p.name, ratio(0), ratio(1), ratio(2), ratio(3), ratio(4), ratio(5), ratio(6))
 	}
-	b.WriteString("\nRatio: civic-consent's median ÷ vanilla-cookieconsent's. Wasm live: civicFrame.live, the wasm running and the stored choice applied. CLS: the largest of the loads (host page; the widget's own frame in brackets).\n\n")
+	b.WriteString("\nRatio: civic-consent's median ÷ vanilla-cookieconsent's. Wasm live: civicFrame.live, the wasm running and the stored choice applied. CLS: the largest of the loads (host page; the widget's own frame in brackets). Bytes are those of the page's network log, which does not see the warm-up worker's requests: in Chromium the wasm (see the bundle table) is downloaded there, after the banner, and is not in the total.\n\n")
 }
 
 func (r *results) returnTable(b *strings.Builder) {
