@@ -204,6 +204,10 @@ func (m *markup) embed(el safejs.Value) error {
 		m.warn(id)
 		return nil
 	}
+	if hasAttr(el, attrRefused) {
+		// Its URLs were refused once: they will be every time.
+		return nil
+	}
 	loaded := hasAttr(el, attrLoaded)
 	if allowed {
 		if loaded {
@@ -212,8 +216,12 @@ func (m *markup) embed(el safejs.Value) error {
 		sets, err := m.activation(el)
 		if err != nil {
 			// Allowed, but it would load what may not be loaded: it stays
-			// as it is, blocked.
-			return fmt.Errorf("data-consent=%q %s: %w", id, strings.ToLower(str(prop(el, "nodeName"))), err)
+			// as it is, blocked, and marked so as to be reported once.
+			err = fmt.Errorf("data-consent=%q %s not loaded: %w", id, strings.ToLower(str(prop(el, "nodeName"))), err)
+			if _, serr := el.Call("setAttribute", attrRefused, err.Error()); serr != nil {
+				err = errors.Join(err, serr)
+			}
+			return err
 		}
 		if err := m.dropPlaceholder(attr(el, attrRef)); err != nil {
 			return err

@@ -257,6 +257,8 @@ func TestHardening2MarkupActivatesOnlyWhatItMay(t *testing.T) {
 	assert.Equal(t, 0, num(t, `document.querySelectorAll('#markup-fixture [src]:not(script)').length`), "no javascript: or data: URL loaded")
 	assert.Equal(t, 3, num(t, `document.querySelectorAll('#markup-fixture script[type="text/plain"][data-consent-refused]').length`), "each refused script marked")
 	assert.False(t, truthy(eval(t, `document.getElementById('handler').hasAttribute('onerror')`)), "no event handler copied")
+	assert.Equal(t, 2, num(t, `document.querySelectorAll('#js[data-consent-refused], #data[data-consent-refused]').length`), "each refused embed marked")
+	assert.NoError(t, m.Apply(decision(m.svc.catalogue, "vimeo")), "each refusal reported once")
 	for i := 0; m.waiting && i < 500; i++ {
 		time.Sleep(20 * time.Millisecond) // the failed script's error event
 	}

@@ -11,8 +11,9 @@ import (
 	"github.com/hack-pad/safejs"
 )
 
-// attrRefused marks a blocked script the widget will not run although its
-// id is allowed, with the reason: consent.ActivateScript refused it.
+// attrRefused marks a blocked script or embed the widget will not activate
+// although its id is allowed, with the reason: consent.ActivateScript or
+// consent.ActivateURL refused it.
 const attrRefused = "data-consent-refused"
 
 // page returns what consent.ActivateScript needs to know of the host page.
