@@ -116,6 +116,12 @@ type Service struct {
 	// Loader, when set, is the script the widget adds to the page once the
 	// service is allowed.
 	Loader *Loader `json:"loader,omitempty"`
+	// Origins, optional, lists the origins ("https://player.example.com")
+	// from which the page's data-consent scripts of this service may load,
+	// besides the page's own origin and the loader's (see ActivateScript).
+	// It names where the service's code comes from, not what the visitor
+	// agrees to, so it is no part of the revision.
+	Origins []string `json:"origins,omitempty"`
 }
 
 // Cookie is one cookie (or storage key) a service sets.

@@ -19,12 +19,19 @@ import (
 //	<script type="text/plain" data-consent="matomo" src="…"></script>
 //	<script type="text/plain" data-consent="matomo" nonce="…">…</script>
 //	<iframe data-consent="vimeo" data-src="…" data-consent-link="…"></iframe>
+//	<img data-consent="vimeo" data-src="…" data-srcset="… 2x">
+//	<video data-consent="vimeo" data-poster="…"><source data-src="…"></video>
 //
-// (img, video and audio as iframe). A browser never runs a text/plain script
-// nor loads an element without src, so nothing leaves the page before the
-// widget decides. Once ID is allowed, each script runs, once, as a copy
-// with all its attributes and its nonce, and each embed gets its src; until
-// then an embed is hidden behind a placeholder with "Autoriser".
+// (img, video and audio as iframe; the source children of a video, an
+// audio, or the picture around an img, take data-src and data-srcset). A
+// browser never runs a text/plain script nor loads an element without src,
+// srcset or poster, so nothing leaves the page before the widget decides.
+// Once ID is allowed, each script runs, once, as a copy with its attributes
+// and its nonce, and each embed gets its src, srcset and poster; until then
+// an embed is hidden behind a placeholder with "Autoriser". What is
+// activated follows consent.ActivateURL and consent.ActivateScript: only
+// http(s) URLs, external scripts from listed origins, inline scripts with
+// the loader's nonce.
 const (
 	attrConsent = "data-consent"
 	// attrRef pairs an embed with its placeholder.
@@ -37,9 +44,23 @@ const (
 	// attrType is the type a blocked script gets when it runs (e.g. module).
 	attrType = "data-type"
 
+	// attrLoaded marks an embed the widget loaded.
+	attrLoaded = "data-consent-loaded"
+
 	blockedScripts = `script[type="text/plain"][data-consent]`
-	blockedEmbeds  = `iframe[data-consent][data-src], img[data-consent][data-src], video[data-consent][data-src], audio[data-consent][data-src]`
+	blockedEmbeds  = `iframe[data-consent][data-src], img[data-consent][data-src], img[data-consent][data-srcset], video[data-consent], audio[data-consent]`
 )
+
+// loading pairs each blocked attribute with the one that loads, and says
+// whether its value is a srcset list.
+var loading = []struct {
+	blocked, live string
+	srcset        bool
+}{
+	{"data-src", "src", false},
+	{"data-srcset", "srcset", true},
+	{"data-poster", "poster", false},
+}
 
 // markupText is the placeholder's text beyond placeholderText.
 var markupText = map[string]struct{ category, link string }{
@@ -66,6 +87,9 @@ type markup struct {
 	warned map[string]bool
 	// observer is the MutationObserver once Observe ran.
 	observer safejs.Value
+	// nonce is the page's nonce (consent.PageNonce) once nonceRead.
+	nonce     string
+	nonceRead bool
 }
 
 func newMarkup(svc *services) *markup {
@@ -180,29 +204,41 @@ func (m *markup) embed(el safejs.Value) error {
 		m.warn(id)
 		return nil
 	}
-	src := attr(el, "data-src")
-	loaded := hasAttr(el, "src") && attr(el, "src") == src
+	if hasAttr(el, attrRefused) {
+		// Its URLs were refused once: they will be every time.
+		return nil
+	}
+	loaded := hasAttr(el, attrLoaded)
 	if allowed {
+		if loaded {
+			return m.dropPlaceholder(attr(el, attrRef))
+		}
+		sets, err := m.activation(el)
+		if err != nil {
+			// Allowed, but it would load what may not be loaded: it stays
+			// as it is, blocked, and marked so as to be reported once.
+			err = fmt.Errorf("data-consent=%q %s not loaded: %w", id, strings.ToLower(str(prop(el, "nodeName"))), err)
+			if _, serr := el.Call("setAttribute", attrRefused, err.Error()); serr != nil {
+				err = errors.Join(err, serr)
+			}
+			return err
+		}
 		if err := m.dropPlaceholder(attr(el, attrRef)); err != nil {
 			return err
 		}
 		if err := show(el); err != nil {
 			return err
 		}
-		if loaded {
-			return nil
-		}
-		_, err := el.Call("setAttribute", "src", src)
-		return err
+		return load(el, sets)
 	}
 	if loaded {
-		// A copy without src replaces it: removing src alone leaves a
-		// frame's document loaded and a video playing.
+		// A copy without what loads replaces it: removing src alone leaves
+		// a frame's document loaded and a video playing.
 		clone, err := el.Call("cloneNode", true)
 		if err != nil {
 			return err
 		}
-		if _, err := clone.Call("removeAttribute", "src"); err != nil {
+		if err := unload(el, clone); err != nil {
 			return err
 		}
 		if _, err := el.Call("replaceWith", clone); err != nil {
@@ -308,116 +344,6 @@ func (m *markup) orphans(root safejs.Value) error {
 		errs = append(errs, m.dropPlaceholder(ref))
 	}
 	return errors.Join(errs...)
-}
-
-// run runs the queued scripts that are allowed, in order. A script that is
-// not allowed stays text/plain in the page, to be found again by the next
-// Apply; one that already ran is no longer text/plain, so none runs twice.
-func (m *markup) run() []error {
-	var errs []error
-	for !m.waiting && len(m.queue) > 0 {
-		el := m.queue[0]
-		m.queue = m.queue[1:]
-		if connected, _ := prop(el, "isConnected"); !truthy(connected) || !strings.EqualFold(attr(el, "type"), "text/plain") {
-			continue
-		}
-		id := attr(el, attrConsent)
-		allowed, known := permits(m.decision, id)
-		if !known {
-			m.warn(id)
-		}
-		if !allowed {
-			continue
-		}
-		if err := m.runScript(el, id); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errs
-}
-
-// runScript replaces a blocked script with a live copy: same attributes
-// but type, same nonce (which the browser hides from getAttribute), same
-// code. An external script keeps the scripts after it waiting until it has
-// loaded or failed, unless it is async.
-func (m *markup) runScript(old safejs.Value, id string) error {
-	doc := m.svc.page.document
-	s, err := doc.Call("createElement", "script")
-	if err != nil {
-		return err
-	}
-	attrs, err := prop(old, "attributes")
-	if err != nil {
-		return err
-	}
-	for _, a := range items(attrs) {
-		name, value := str(prop(a, "name")), str(prop(a, "value"))
-		switch name {
-		case "type", "nonce", attrType:
-			continue
-		}
-		if _, err := s.Call("setAttribute", name, value); err != nil {
-			return fmt.Errorf("copying %s to a script: %w", name, err)
-		}
-	}
-	if t := attr(old, attrType); t != "" {
-		if _, err := s.Call("setAttribute", "type", t); err != nil {
-			return err
-		}
-	}
-	if nonce := str(prop(old, "nonce")); nonce != "" {
-		if err := setProp(s, "nonce", nonce); err != nil {
-			return err
-		}
-	}
-	external := hasAttr(old, "src")
-	wait := external && !hasAttr(old, "async")
-	if external {
-		// Inserted scripts are async by default; these keep their order.
-		if err := setProp(s, "async", false); err != nil {
-			return err
-		}
-	} else if err := setProp(s, "text", str(prop(old, "text"))); err != nil {
-		return err
-	}
-	if wait {
-		if err := m.resumeAfter(s); err != nil {
-			return err
-		}
-	}
-	m.ran[id] = true
-	if _, err := old.Call("replaceWith", s); err != nil {
-		m.waiting = false
-		return fmt.Errorf("running a data-consent=%q script: %w", id, err)
-	}
-	return nil
-}
-
-// resumeAfter makes the queue wait until script has loaded or failed.
-func (m *markup) resumeAfter(script safejs.Value) error {
-	var fn safejs.Func
-	fn, err := safejs.FuncOf(func(safejs.Value, []safejs.Value) any {
-		if !m.waiting {
-			return nil
-		}
-		fn.Release()
-		m.waiting = false
-		if err := errors.Join(m.run()...); err != nil {
-			consoleError("running data-consent scripts: %v", err)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	for _, ev := range []string{"load", "error"} {
-		if _, err := script.Call("addEventListener", ev, fn); err != nil {
-			fn.Release()
-			return err
-		}
-	}
-	m.waiting = true
-	return nil
 }
 
 // clearWithdrawn expires the first-party cookies of the services whose

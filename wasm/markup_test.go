@@ -57,8 +57,14 @@ func newMarkupFixture(t *testing.T, html string) (*markup, *[]string) {
 	t.Cleanup(func() {
 		eval(t, `document.getElementById('markup-fixture')?.remove(); document.querySelectorAll('civic-consent-placeholder').forEach(e => e.remove()); delete window.runs; delete window.order`)
 	})
-	return newMarkup(s), allowed
+	m := newMarkup(s)
+	// The page's nonce, as if the loader's tag carried it.
+	m.nonce, m.nonceRead = fixtureNonce, true
+	return m, allowed
 }
+
+// fixtureNonce is the nonce newMarkupFixture gives the page.
+const fixtureNonce = "n0nce"
 
 func jsString(s string) string {
 	return fmt.Sprintf("%q", s)
@@ -94,7 +100,7 @@ func text(t *testing.T, js string) string {
 
 func TestMarkupScriptsRunOnceWhenAllowedWithTheirNonceAndAttributes(t *testing.T) {
 	m, _ := newMarkupFixture(t, `<script type="text/plain" data-consent="vimeo" id="inline" nonce="n0nce" data-x="1" class="k">window.runs = window.runs || {}; runs.inline = (runs.inline || 0) + 1</script>`+
-		`<script type="text/plain" data-consent="vimeo" id="external" crossorigin="anonymous" referrerpolicy="no-referrer" src="data:text/javascript,window.runs = window.runs || {}; runs.external = (runs.external || 0) + 1"></script>`)
+		`<script type="text/plain" data-consent="vimeo" id="external" crossorigin="anonymous" referrerpolicy="no-referrer" src="/no-such-script.js"></script>`)
 	c := m.svc.catalogue
 
 	require.NoError(t, m.Apply(decision(c)))
@@ -102,7 +108,7 @@ func TestMarkupScriptsRunOnceWhenAllowedWithTheirNonceAndAttributes(t *testing.T
 	assert.Equal(t, 2, num(t, `document.querySelectorAll('#markup-fixture script[type="text/plain"]').length`))
 
 	require.NoError(t, m.Apply(decision(c, "vimeo")))
-	waitUntil(t, `window.runs && runs.inline === 1 && runs.external === 1`)
+	waitUntil(t, `window.runs && runs.inline === 1 && document.getElementById('external').src.endsWith('/no-such-script.js')`)
 	require.NoError(t, m.Apply(decision(c, "vimeo")))
 	require.NoError(t, m.Apply(decision(c)))
 	require.NoError(t, m.Apply(decision(c, "vimeo")))
@@ -121,18 +127,19 @@ func TestMarkupScriptsRunOnceWhenAllowedWithTheirNonceAndAttributes(t *testing.T
 }
 
 func TestMarkupScriptsKeepTheirOrderAndType(t *testing.T) {
-	m, _ := newMarkupFixture(t, `<script type="text/plain" data-consent="video" src="data:text/javascript,window.order = ['lib']"></script>`+
-		`<script type="text/plain" data-consent="video">window.order.push('inline')</script>`+
-		`<script type="text/plain" data-consent="video" data-type="module" id="mod">window.order.push('module')</script>`)
+	m, _ := newMarkupFixture(t, `<script type="text/plain" data-consent="video" src="/no-such-lib.js"></script>`+
+		`<script type="text/plain" data-consent="video" nonce="n0nce">window.order = ['inline']</script>`+
+		`<script type="text/plain" data-consent="video" nonce="n0nce" data-type="module" id="mod">window.order.push('module')</script>`)
 	require.NoError(t, m.Apply(decision(m.svc.catalogue, "vimeo")), "a category id works as well as a service id")
-	waitUntil(t, `window.order && order.length === 3`)
-	assert.Equal(t, "lib,inline,module", text(t, `order.join()`), "the inline script waited for the library before it")
+	assert.Equal(t, 2, num(t, `document.querySelectorAll('#markup-fixture script[type="text/plain"]').length`), "the inline scripts wait for the library before them")
+	waitUntil(t, `window.order && order.length === 2`)
+	assert.Equal(t, "inline,module", text(t, `order.join()`))
 	assert.Equal(t, "module", text(t, `document.getElementById('mod').type`))
 }
 
 func TestMarkupEmbedsWaitBehindAPlaceholder(t *testing.T) {
 	m, allowed := newMarkupFixture(t, `<iframe data-consent="vimeo" data-src="/no-such-video.html" title="Rencontre" style="display: inline-block" data-consent-link="https://vimeo.example.com/1"></iframe>`+
-		`<img data-consent="video" data-src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" alt="">`+
+		`<img data-consent="video" data-src="/no-such-image.gif" alt="">`+
 		`<video data-consent="vimeo" data-src="/no-such-video.mp4"></video>`)
 	c := m.svc.catalogue
 
@@ -153,7 +160,7 @@ func TestMarkupEmbedsWaitBehindAPlaceholder(t *testing.T) {
 	assert.Equal(t, []string{"video"}, *allowed, "Autoriser allows the embed's category")
 
 	require.NoError(t, m.Apply(decision(c, "vimeo")))
-	assert.Equal(t, "/no-such-video.html", text(t, `document.querySelector('#markup-fixture iframe').getAttribute('src')`))
+	assert.Equal(t, text(t, `location.origin`)+"/no-such-video.html", text(t, `document.querySelector('#markup-fixture iframe').getAttribute('src')`), "resolved against the page")
 	assert.Equal(t, 3, num(t, `document.querySelectorAll('#markup-fixture [src]').length`))
 	assert.Equal(t, 0, num(t, `document.querySelectorAll('civic-consent-placeholder').length`))
 	assert.Equal(t, "inline-block", text(t, `document.querySelector('#markup-fixture iframe').style.display`), "its own display back")
@@ -175,15 +182,15 @@ func TestMarkupHandlesContentAddedLater(t *testing.T) {
 	t.Cleanup(func() { _, _ = m.observer.Call("disconnect") })
 	require.NoError(t, m.Apply(decision(c)))
 
-	eval(t, `document.getElementById('markup-fixture').insertAdjacentHTML('beforeend', '<section id="late"><iframe data-consent="vimeo" data-src="/late.html"></iframe><script type="text/plain" data-consent="vimeo">window.runs = {late: ((window.runs || {}).late || 0) + 1}</script></section>')`)
+	eval(t, `document.getElementById('markup-fixture').insertAdjacentHTML('beforeend', '<section id="late"><iframe data-consent="vimeo" data-src="/late.html"></iframe><script type="text/plain" data-consent="vimeo" nonce="n0nce">window.runs = {late: ((window.runs || {}).late || 0) + 1}</script></section>')`)
 	waitUntil(t, `document.querySelectorAll('civic-consent-placeholder').length === 1`)
 	assert.False(t, truthy(eval(t, `!!window.runs`)), "refused: the late script waits")
 
 	require.NoError(t, m.Apply(decision(c, "vimeo")))
 	assert.Equal(t, 1, num(t, `runs.late`))
-	assert.Equal(t, "/late.html", text(t, `document.querySelector('#late iframe').getAttribute('src')`))
+	assert.Equal(t, text(t, `location.origin`)+"/late.html", text(t, `document.querySelector('#late iframe').getAttribute('src')`))
 
-	eval(t, `document.getElementById('markup-fixture').insertAdjacentHTML('beforeend', '<script type="text/plain" data-consent="vimeo">runs.late++</script><img id="late-img" data-consent="vimeo" data-src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">')`)
+	eval(t, `document.getElementById('markup-fixture').insertAdjacentHTML('beforeend', '<script type="text/plain" data-consent="vimeo" nonce="n0nce">runs.late++</script><img id="late-img" data-consent="vimeo" data-src="/late.gif">')`)
 	waitUntil(t, `runs.late === 2 && document.getElementById('late-img').hasAttribute('src')`)
 
 	// An embed that leaves the page takes its placeholder with it.
@@ -204,7 +211,7 @@ func TestMarkupUnknownIDStaysBlocked(t *testing.T) {
 }
 
 func TestMarkupWithdrawalClearsTheServiceCookies(t *testing.T) {
-	m, _ := newMarkupFixture(t, `<script type="text/plain" data-consent="vimeo">document.cookie = "player_pref=1; path=/"</script>`)
+	m, _ := newMarkupFixture(t, `<script type="text/plain" data-consent="vimeo" nonce="n0nce">document.cookie = "player_pref=1; path=/"</script>`)
 	c := m.svc.catalogue
 	require.NoError(t, m.Apply(decision(c, "vimeo")))
 	assert.Contains(t, text(t, `document.cookie`), "player_pref=1")
@@ -232,4 +239,55 @@ func TestPermitsServicesAndCategories(t *testing.T) {
 	allowed, known := permits(d, "nope")
 	assert.False(t, allowed)
 	assert.False(t, known)
+}
+
+func TestHardening2MarkupActivatesOnlyWhatItMay(t *testing.T) {
+	m, _ := newMarkupFixture(t, `<iframe id="js" data-consent="vimeo" data-src="javascript:window.runs={js:1}"></iframe>`+
+		`<img id="data" data-consent="vimeo" data-src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">`+
+		`<script type="text/plain" data-consent="vimeo" id="no-nonce">window.runs = {plain: 1}</script>`+
+		`<script type="text/plain" data-consent="vimeo" id="bad-nonce" nonce="guess">window.runs = {guess: 1}</script>`+
+		`<script type="text/plain" data-consent="vimeo" id="elsewhere" src="https://evil.example/x.js"></script>`+
+		`<script type="text/plain" data-consent="vimeo" id="handler" nonce="n0nce" onerror="window.runs = {handler: 1}" src="/no-such.js"></script>`)
+	err := m.Apply(decision(m.svc.catalogue, "vimeo"))
+	require.Error(t, err)
+	assert.ErrorContains(t, err, "is not an http or https URL")
+	assert.ErrorContains(t, err, "its nonce is not the page's")
+	assert.ErrorContains(t, err, "https://evil.example is neither the page's origin nor one the catalogue lists")
+	waitUntil(t, `!document.getElementById('handler').hasAttribute('type')`)
+	assert.Equal(t, 0, num(t, `document.querySelectorAll('#markup-fixture [src]:not(script)').length`), "no javascript: or data: URL loaded")
+	assert.Equal(t, 3, num(t, `document.querySelectorAll('#markup-fixture script[type="text/plain"][data-consent-refused]').length`), "each refused script marked")
+	assert.False(t, truthy(eval(t, `document.getElementById('handler').hasAttribute('onerror')`)), "no event handler copied")
+	assert.Equal(t, 2, num(t, `document.querySelectorAll('#js[data-consent-refused], #data[data-consent-refused]').length`), "each refused embed marked")
+	assert.NoError(t, m.Apply(decision(m.svc.catalogue, "vimeo")), "each refusal reported once")
+	for i := 0; m.waiting && i < 500; i++ {
+		time.Sleep(20 * time.Millisecond) // the failed script's error event
+	}
+	assert.False(t, m.waiting, "the queue resumed after the failed script")
+	assert.True(t, truthy(eval(t, `window.runs === undefined`)), "nothing ran")
+}
+
+func TestHardening7MarkupKeepsAsyncAndBlocksEverySource(t *testing.T) {
+	m, _ := newMarkupFixture(t, `<script type="text/plain" data-consent="vimeo" id="lib" async src="/no-such-lib.js"></script>`+
+		`<script type="text/plain" data-consent="vimeo" nonce="n0nce">window.runs = {after: 1}</script>`+
+		`<picture id="pic"><source data-srcset="/a.webp 1x, /a2.webp 2x" type="image/webp"><img data-consent="vimeo" data-srcset="/a.gif 1x" alt=""></picture>`+
+		`<video id="vid" data-consent="vimeo" data-poster="/poster.gif"><source data-src="/clip.webm" type="video/webm"><source data-src="javascript:alert(1)"></video>`+
+		`<video id="vid2" data-consent="vimeo" data-poster="/poster2.gif"><source data-src="/clip2.webm" type="video/webm"></video>`)
+	c := m.svc.catalogue
+	require.NoError(t, m.Apply(decision(c)))
+	assert.Equal(t, 0, num(t, `document.querySelectorAll('#markup-fixture [src]:not(script), #markup-fixture [srcset], #markup-fixture [poster]').length`), "nothing loads before consent")
+
+	err := m.Apply(decision(c, "vimeo"))
+	assert.ErrorContains(t, err, "javascript:alert(1)", "one bad source keeps its video blocked")
+	assert.True(t, truthy(eval(t, `window.runs && runs.after === 1`)), "an async script does not hold up the next")
+	assert.True(t, truthy(eval(t, `document.getElementById('lib').async && document.getElementById('lib').hasAttribute('async')`)), "async kept")
+	origin := text(t, `location.origin`)
+	assert.Equal(t, origin+"/a.webp 1x, "+origin+"/a2.webp 2x", text(t, `document.querySelector('#pic source').getAttribute('srcset')`))
+	assert.Equal(t, origin+"/a.gif 1x", text(t, `document.querySelector('#pic img').getAttribute('srcset')`))
+	assert.Equal(t, origin+"/poster2.gif", text(t, `document.getElementById('vid2').getAttribute('poster')`))
+	assert.Equal(t, origin+"/clip2.webm", text(t, `document.querySelector('#vid2 source').getAttribute('src')`))
+	assert.Equal(t, 0, num(t, `document.querySelectorAll('#vid[poster], #vid [src]').length`), "the video with a javascript: source stays unloaded")
+
+	// Withdrawal takes every source away again.
+	require.NoError(t, m.Apply(decision(c)))
+	assert.Equal(t, 0, num(t, `document.querySelectorAll('#markup-fixture [src]:not(script), #markup-fixture [srcset], #markup-fixture [poster]').length`))
 }

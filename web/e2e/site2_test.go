@@ -160,6 +160,17 @@ func googleVariant(tmp, dist string) (dir, file string, err error) {
 			c.Categories[i].ConsentMode = []string{"ad_storage", "ad_user_data", "ad_personalization"}
 		}
 	}
+	// Google's tag is gated as the README says: a data-consent="audience"
+	// script, which may load from Google's origin as this service lists it.
+	c.Services = append(append([]consent.Service(nil), library.Services...), consent.Service{
+		ID: "analytics", Category: "audience", Provider: "Google",
+		Name:       consent.Text{"fr": "Statistiques Google Analytics", "en": "Google Analytics statistics"},
+		PrivacyURL: "https://policies.google.com/privacy",
+		Origins:    []string{"https://www.googletagmanager.com"},
+		Cookies: []consent.Cookie{{Name: "_ga",
+			Purpose:  consent.Text{"fr": "Distingue les visiteurs.", "en": "Tells visitors apart."},
+			Lifetime: consent.Text{"fr": "13 mois", "en": "13 months"}}},
+	})
 	libraryGoogle = &c
 	data, err := c.JSON()
 	if err != nil {
@@ -483,19 +494,11 @@ func TestSite2GoogleConsentMode(t *testing.T) {
 	}
 	denied := map[string]any{"ad_storage": "denied", "analytics_storage": "denied", "ad_user_data": "denied", "ad_personalization": "denied"}
 	browsers.Run(t, func(t *testing.T, b engine.Browser) {
+		proxy.Reset()
 		tb := openAt(t, b, googleOrigin+"/", engine.PageOptions{})
-		tb.waitFor(`Array.isArray(window.gtagSaw)`)
-		var saw []command
-		tb.eval(`gtagSaw`, &saw)
-		require.GreaterOrEqual(t, len(saw), 3, "default, js, config")
-		assert.True(t, saw[0].Args, "a gtag command (an arguments object)")
-		var first []any
-		for _, v := range saw[0].Value {
-			var x any
-			require.NoError(t, json.Unmarshal(v, &x))
-			first = append(first, x)
-		}
-		assert.Equal(t, []any{"consent", "default", denied}, first, "default, all denied, before the Google tag and the page's own commands")
+		tb.waitLive()
+		tb.waitMode("banner")
+		assert.Empty(t, leftFor(t, googleOrigin), "Google's tag waits for a choice")
 		assert.Len(t, consentCommands(tb), 1, "no update before a choice")
 
 		tb.click(frame(`.cc-actions [data-action=customise]`))
@@ -504,6 +507,18 @@ func TestSite2GoogleConsentMode(t *testing.T) {
 		tb.waitFor(`document.querySelector('civic-consent iframe').contentDocument.getElementById('cc-toggle-audience').getAttribute('aria-checked') === 'true'`)
 		tb.click(frame(`#cc-prefs-save`))
 		tb.waitMode("button")
+		tb.waitFor(`Array.isArray(window.gtagSaw)`)
+		var saw []command
+		tb.eval(`gtagSaw`, &saw)
+		require.GreaterOrEqual(t, len(saw), 4, "default, js, config, update")
+		assert.True(t, saw[0].Args, "a gtag command (an arguments object)")
+		var first []any
+		for _, v := range saw[0].Value {
+			var x any
+			require.NoError(t, json.Unmarshal(v, &x))
+			first = append(first, x)
+		}
+		assert.Equal(t, []any{"consent", "default", denied}, first, "default, all denied, before the Google tag and the page's own commands")
 		cmds := consentCommands(tb)
 		require.Len(t, cmds, 2)
 		assert.Equal(t, []any{"consent", "update", map[string]any{"ad_storage": "denied", "analytics_storage": "granted", "ad_user_data": "denied", "ad_personalization": "denied"}}, cmds[1])
