@@ -41,9 +41,11 @@ func open(t *testing.T, b engine.Browser, path string, opts engine.PageOptions) 
 }
 
 // settledJS is true once the widget has done what it does on arrival: the
-// wasm runs and has applied the stored choice, or, where nothing on the page
-// needs a decision, the frame shows its prerendered view and waits.
-const settledJS = `(() => { const f = document.querySelector('civic-consent iframe'); const c = f && f.contentWindow && f.contentWindow.civicFrame; return !!(c && (c.live || (c.state === 'idle' && f.getAttribute('data-mode') !== 'pending'))); })()`
+// wasm runs and has placed the frame for the view it decided (the frame's
+// size, and the space it reserves at the end of the page, are final, so a
+// click the test makes next lands where it aims), or, where nothing on the
+// page needs a decision, the frame shows its prerendered view and waits.
+const settledJS = `(() => { const f = document.querySelector('civic-consent iframe'); const c = f && f.contentWindow && f.contentWindow.civicFrame; return !!(c && (c.live || c.state === 'idle') && f.getAttribute('data-mode') !== 'pending'); })()`
 
 // liveJS is true once the wasm runs.
 const liveJS = `(() => { const f = document.querySelector('civic-consent iframe'); return !!(f && f.contentWindow && f.contentWindow.civicFrame && f.contentWindow.civicFrame.live); })()`
