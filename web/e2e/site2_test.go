@@ -172,37 +172,7 @@ func googleVariant(tmp, dist string) (dir, file string, err error) {
 			Lifetime: consent.Text{"fr": "13 mois", "en": "13 months"}}},
 	})
 	libraryGoogle = &c
-	data, err := c.JSON()
-	if err != nil {
-		return "", "", err
-	}
-	file = filepath.Join(tmp, "library-google.json")
-	if err := os.WriteFile(file, data, 0o644); err != nil {
-		return "", "", err
-	}
-	// The bundle names its copies after their sources: consent.wasm and
-	// wasm_exec.js, as build.sh gives them.
-	inputs := map[string]string{"consent.*.wasm": "consent.wasm", "wasm_exec.*.js": "wasm_exec.js"}
-	for pattern, name := range inputs {
-		found, _ := filepath.Glob(filepath.Join(dist, pattern))
-		if len(found) != 1 {
-			return "", "", fmt.Errorf("want one %s in %s, found %v", pattern, dist, found)
-		}
-		data, err := os.ReadFile(found[0])
-		if err != nil {
-			return "", "", err
-		}
-		if err := os.WriteFile(filepath.Join(tmp, name), data, 0o644); err != nil {
-			return "", "", err
-		}
-	}
-	dir = filepath.Join(tmp, "google")
-	bundle := exec.Command("go", "run", "./web/bundle", "-catalogue", file, "-wasm", filepath.Join(tmp, "consent.wasm"), "-exec", filepath.Join(tmp, "wasm_exec.js"), "-src", "web/src", "-out", dir)
-	bundle.Dir = rootDir
-	if out, err := bundle.CombinedOutput(); err != nil {
-		return "", "", fmt.Errorf("assembling the Consent Mode bundle: %v\n%s", err, out)
-	}
-	return dir, file, nil
+	return variantBundle(tmp, "library-google", &c, dist)
 }
 
 // forward makes the proxy answer origin's pages, stylesheet and bundle
