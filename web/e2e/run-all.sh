@@ -129,7 +129,7 @@ gotest unit go test -count=1 -json "${unit[@]}"
 # go test -fuzz takes one target at a time; a failing input is written to
 # the package's testdata/fuzz/, where plain go test replays it.
 while read -r pkg target; do
-  gotest "fuzz-$target" go test -run '^$' -fuzz "^$target\$" -fuzztime=10s -json "$pkg"
+  gotest "fuzz-$target" go test -run '^$' -fuzz "^$target\$" -fuzztime=10s -fuzzminimizetime=1s -json "$pkg"
 done < <(go test -list '^Fuzz' "${unit[@]}" 2>/dev/null |
   awk '/^Fuzz/ { t[n++] = $1 } /^ok / { for (i = 0; i < n; i++) print $2, t[i]; n = 0 }')
 gotest wasm wasm_tests
