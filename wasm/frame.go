@@ -168,3 +168,15 @@ func truthy(v safejs.Value) bool {
 	ok, _ := v.Truthy()
 	return ok
 }
+
+// AdoptStyles styles a shadow root of the host page with the widget's
+// stylesheet, constructed once by the boot script; false where the browser
+// has no constructed stylesheets.
+func (f *frame) AdoptStyles(root safejs.Value) bool {
+	ok, err := f.boot.Call("adoptStyles", root)
+	if err != nil {
+		return false
+	}
+	b, _ := ok.Bool()
+	return b
+}

@@ -70,7 +70,7 @@ func start() (*app.Widget, error) {
 	lang := f.Lang()
 	session := app.NewSession(catalogue, lang, decision)
 	widget := &app.Widget{Session: session}
-	svc := &services{page: hostDoc, catalogue: catalogue, lang: lang, styleURL: styleURL}
+	svc := &services{page: hostDoc, catalogue: catalogue, lang: lang, styleURL: styleURL, adoptStyles: f.AdoptStyles}
 	google, err := newGoogleConsent(catalogue)
 	if err != nil {
 		consoleError("%v", err)

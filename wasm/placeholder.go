@@ -78,10 +78,6 @@ func (s *services) insertPlaceholder(target safejs.Value, attrs map[string]strin
 	if err != nil {
 		return fmt.Errorf("attachShadow: %w", err)
 	}
-	style, err := s.page.Element("link", map[string]string{"rel": "stylesheet", "href": s.styleURL}, "")
-	if err != nil {
-		return err
-	}
 	panel, err := s.page.Element("div", map[string]string{"class": "cc-placeholder"}, "")
 	if err != nil {
 		return err
@@ -104,7 +100,10 @@ func (s *services) insertPlaceholder(target safejs.Value, attrs map[string]strin
 	if err := Append(panel, append([]safejs.Value{head, why, button}, extra...)...); err != nil {
 		return err
 	}
-	if err := Append(root, style, panel); err != nil {
+	if err := s.style(root); err != nil {
+		return err
+	}
+	if err := Append(root, panel); err != nil {
 		return err
 	}
 	if err := s.page.Theme(box, target); err != nil {
@@ -114,6 +113,20 @@ func (s *services) insertPlaceholder(target safejs.Value, attrs map[string]strin
 		return fmt.Errorf("inserting the placeholder: %w", err)
 	}
 	return nil
+}
+
+// style gives a placeholder's shadow root the widget's stylesheet: the
+// frame's constructed sheet where the browser can, so that the placeholder
+// has its final size from the start, else a link to the file.
+func (s *services) style(root safejs.Value) error {
+	if s.adoptStyles != nil && s.adoptStyles(root) {
+		return nil
+	}
+	link, err := s.page.Element("link", map[string]string{"rel": "stylesheet", "href": s.styleURL}, "")
+	if err != nil {
+		return err
+	}
+	return Append(root, link)
 }
 
 // contact is the other way to reach the site, from the catalogue.

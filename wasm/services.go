@@ -30,6 +30,9 @@ type services struct {
 	catalogue *consent.Catalogue
 	lang      string
 	styleURL  string
+	// adoptStyles styles a placeholder's shadow root without a request,
+	// where the browser can (see frame.AdoptStyles).
+	adoptStyles func(shadowRoot safejs.Value) bool
 	// allow is called by a placeholder's "Autoriser" button.
 	allow func(categoryID string)
 }

@@ -57,6 +57,12 @@ type namedTime struct {
 func (c *chromium) traced(base string, w widget, p profile) (*blockingTrace, error) {
 	tab, cancel := chromedp.NewContext(c.ctx, chromedp.WithNewBrowserContext())
 	defer cancel()
+	return traceLoad(tab, base+strings.TrimPrefix(w.path, "/"), w.coldDone, p)
+}
+
+// traceLoad loads url in a new tab of tab's browser context with a trace
+// of the browser, until the marks done and the profile's tail.
+func traceLoad(tab context.Context, url string, done []string, p profile) (*blockingTrace, error) {
 	if err := chromedp.Do(tab, setupTab(p)); err != nil {
 		return nil, err
 	}
@@ -88,16 +94,15 @@ func (c *chromium) traced(base string, w widget, p profile) (*blockingTrace, err
 	}); err != nil {
 		return nil, fmt.Errorf("start tracing: %w", err)
 	}
-	url := base + strings.TrimPrefix(w.path, "/")
 	if err := chromedp.Do(tab, chromedp.Navigate(url)); err != nil {
 		return nil, fmt.Errorf("load %s: %w", url, err)
 	}
-	names, _ := json.Marshal(w.coldDone)
+	names, _ := json.Marshal(done)
 	wait, stop := context.WithTimeout(tab, p.limit)
 	_, err = chromedp.Run(wait, chromedp.Evaluate[bool]("window.__bench.when("+string(names)+")", chromedp.EvalAwaitPromise))
 	stop()
 	if err != nil {
-		return nil, fmt.Errorf("wait for %v on %s: %w", w.coldDone, url, err)
+		return nil, fmt.Errorf("wait for %v on %s: %w", done, url, err)
 	}
 	if err := chromedp.Do(tab, chromedp.Sleep(p.tail)); err != nil {
 		return nil, err
@@ -109,11 +114,11 @@ func (c *chromium) traced(base string, w widget, p profile) (*blockingTrace, err
 	if _, err := chromedp.Call(tab, tracing.End, cdp.Empty{}); err != nil {
 		return nil, fmt.Errorf("end tracing: %w", err)
 	}
-	done, cancelDone := context.WithTimeout(tab, p.limit)
-	defer cancelDone()
+	limit, cancelLimit := context.WithTimeout(tab, p.limit)
+	defer cancelLimit()
 	select {
 	case <-complete:
-	case <-done.Done():
+	case <-limit.Done():
 		return nil, fmt.Errorf("the trace of %s never completed", url)
 	}
 	var d pageData

@@ -229,15 +229,15 @@
     host.appendChild(frame);
     document.body.appendChild(host);
     if (p.start === 'later' && BUNDLE.gated) watch();
-
-    // Any element of the page with data-consent-open opens the preferences.
-    document.addEventListener('click', function (e) {
-      var t = e.target && e.target.closest && e.target.closest('[data-consent-open]');
-      if (!t) return;
-      e.preventDefault();
-      open(t);
-    });
   }
+
+  // Any element of the page with data-consent-open opens the preferences.
+  document.addEventListener('click', function (e) {
+    var t = e.target && e.target.closest && e.target.closest('[data-consent-open]');
+    if (!t) return;
+    e.preventDefault();
+    open(t);
+  });
 
   // The page's own code: open the preferences, ask whether a service or a
   // category (by id) is allowed, and listen to the 'consent:change' event on
@@ -255,6 +255,10 @@
     }
   });
 
-  if (document.body) start();
-  else document.addEventListener('DOMContentLoaded', start);
+  // start runs in a task of its own: evaluating this script, reading the
+  // cookie and building the frame would otherwise be one long task, with
+  // the parser's own end of the document (DOMContentLoaded) after it.
+  function soon() { window.setTimeout(start, 0); }
+  if (document.body) soon();
+  else document.addEventListener('DOMContentLoaded', soon);
 })();

@@ -39,6 +39,24 @@ function bootFrame(window, files, css) {
     document.head.appendChild(link);
   }
 
+  // adoptStyles styles a shadow root of the host page (a placeholder) with
+  // the stylesheet as a constructed sheet of the host's document, built
+  // once: styled at once, a placeholder does not change size when a
+  // stylesheet arrives. False where the browser cannot: the caller links it.
+  var hostSheet = null;
+  function adoptStyles(shadowRoot) {
+    try {
+      if (!hostSheet) {
+        hostSheet = new parent.CSSStyleSheet();
+        hostSheet.replaceSync(css);
+      }
+      shadowRoot.adoptedStyleSheets = [hostSheet];
+      return true;
+    } catch (err) {
+      return false;
+    }
+  }
+
   // go-app expects these globals from its own app.js, which is not used.
   window.goappGetenv = function () { return undefined; };
   window.goappNav = function () {};
@@ -285,6 +303,7 @@ function bootFrame(window, files, css) {
     live: false,
     opener: null,
     setMode: setMode,
+    adoptStyles: adoptStyles,
     start: start,
     takeQueue: function () {
       var q = queue;
