@@ -282,3 +282,14 @@ func (v *validator) origins(path string, origins []string) {
 		seen[o] = i
 	}
 }
+
+// ExternalLink accepts an absolute http(s) link without credentials (a
+// placeholder's "see it on the provider's site" link) and returns it
+// normalised, with its host name for the link's text.
+func ExternalLink(link string) (href, host string, ok bool) {
+	u, err := url.Parse(strings.TrimSpace(link))
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
+		return "", "", false
+	}
+	return u.String(), u.Hostname(), true
+}

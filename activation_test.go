@@ -151,3 +151,14 @@ func TestHardening7SrcsetActivation(t *testing.T) {
 		assert.Error(t, err, raw)
 	}
 }
+
+func TestExternalLinkAcceptsOnlyHTTPLinksWithoutCredentials(t *testing.T) {
+	href, host, ok := ExternalLink(" https://vimeo.com/76979871 ")
+	assert.True(t, ok)
+	assert.Equal(t, "https://vimeo.com/76979871", href)
+	assert.Equal(t, "vimeo.com", host)
+	for _, bad := range []string{"", "/local", "javascript:alert(1)", "//vimeo.com/x", "https://user:pw@vimeo.com/", "data:text/html,x", "https:///nohost"} {
+		_, _, ok := ExternalLink(bad)
+		assert.False(t, ok, bad)
+	}
+}

@@ -1,8 +1,10 @@
 package consent
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 )
 
@@ -119,4 +121,28 @@ func RecordValues(header string) []string {
 		}
 	}
 	return out
+}
+
+// ErrRecordNotKept is VerifyWritten's error when the browser did not keep
+// the cookie just written (cookies blocked, a Domain it refused).
+var ErrRecordNotKept = errors.New("the browser did not keep the cookies_preferences cookie (cookies blocked?)")
+
+// VerifyWritten checks a document.cookie string read right after value
+// was written as cookies_preferences. It returns nil when the browser
+// holds exactly that value; shadowed is true when the value is there but
+// next to another copy the page could not clear (set with another Path):
+// the choice is then honoured on this page only. Anything else is an
+// error: the choice was not stored.
+func VerifyWritten(header, value string) (shadowed bool, err error) {
+	stored, found, err := RecordFromCookieHeader(header)
+	var rerr *RecordError
+	switch {
+	case errors.As(err, &rerr) && rerr.Reason == ReasonAmbiguous && slices.Contains(RecordValues(header), value):
+		return true, nil
+	case err != nil:
+		return false, fmt.Errorf("reading the choice back: %w", err)
+	case !found || stored != value:
+		return false, ErrRecordNotKept
+	}
+	return false, nil
 }

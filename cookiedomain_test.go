@@ -100,3 +100,24 @@ func TestHardening6ExpireCookieVariants(t *testing.T) {
 	}
 	assert.Empty(t, ExpireCookieStrings("__Secure-sid", host, false))
 }
+
+func TestHardening3VerifyWritten(t *testing.T) {
+	written := RefuseAll(testCatalogue(), testNow, testID).Encode()
+	other := AcceptAll(testCatalogue(), testNow, testID).Encode()
+	name := RecordCookieName + "="
+
+	shadowed, err := VerifyWritten("a=1; "+name+written, written)
+	assert.NoError(t, err)
+	assert.False(t, shadowed, "the one copy, as written")
+
+	shadowed, err = VerifyWritten(name+other+"; "+name+written, written)
+	assert.NoError(t, err, "a copy the page cannot clear next to the one written")
+	assert.True(t, shadowed, "honoured on this page only")
+
+	_, err = VerifyWritten("a=1", written)
+	assert.ErrorIs(t, err, ErrRecordNotKept, "cookies blocked")
+	_, err = VerifyWritten(name+other, written)
+	assert.ErrorIs(t, err, ErrRecordNotKept, "another value than the one written")
+	_, err = VerifyWritten(name+other+"; "+name+other, written)
+	assert.Error(t, err, "two copies, neither the one written")
+}

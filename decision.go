@@ -68,3 +68,15 @@ func Decide(c *Catalogue, cookieHeader string, now time.Time, gpc bool) Decision
 func (d Decision) Allowed(serviceID string) bool {
 	return d.Services[serviceID]
 }
+
+// Permits reports whether id, a service or a category, is allowed, and
+// whether the catalogue knows it: data-consent markup names either, and an
+// unknown id stays blocked. Ids of both kinds never clash: Validate forbids
+// it.
+func (d Decision) Permits(id string) (allowed, known bool) {
+	if ok, found := d.Services[id]; found {
+		return ok, true
+	}
+	ok, found := d.Categories[id]
+	return ok, found
+}

@@ -110,3 +110,23 @@ func TestDecideWithoutCatalogueFailsClosed(t *testing.T) {
 	assert.Error(t, d.Invalid)
 	assert.False(t, d.Allowed("recaptcha"))
 }
+
+func TestDecisionPermitsServicesAndCategories(t *testing.T) {
+	c := Seed()
+	d := Decide(c, "", time.Now(), false)
+	for _, s := range c.Services {
+		cat, _ := c.Category(s.Category)
+		allowed, known := d.Permits(s.ID)
+		assert.True(t, known, s.ID)
+		assert.Equal(t, cat.Necessary, allowed, "service %s before any choice", s.ID)
+		allowed, known = d.Permits(cat.ID)
+		assert.True(t, known, cat.ID)
+		assert.Equal(t, cat.Necessary, allowed, "category %s before any choice", cat.ID)
+	}
+	d.Services["recaptcha"], d.Categories["contact"] = true, true
+	allowed, known := d.Permits("recaptcha")
+	assert.True(t, allowed && known)
+	allowed, known = d.Permits("nope")
+	assert.False(t, allowed, "an unknown id stays blocked")
+	assert.False(t, known)
+}

@@ -4,9 +4,7 @@ package main
 
 import (
 	"crypto/rand"
-	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	consent "github.com/civic-consent/consent"
@@ -28,6 +26,18 @@ type host struct {
 	// kept is the record made on this page when a copy of the cookie
 	// that the page cannot clear makes the stored one ambiguous.
 	kept string
+}
+
+// newHost binds the widget to the host page pg: the services and their
+// placeholders (whose "Autoriser" button calls allow), the page's
+// data-consent markup, Google Consent Mode and the consent:change event.
+func newHost(pg *page, f *frame, c *consent.Catalogue, lang, styleURL string, allow func(categoryID string)) *host {
+	svc := &services{page: pg, catalogue: c, lang: lang, styleURL: styleURL, adoptStyles: f.AdoptStyles, allow: allow}
+	google, err := newGoogleConsent(c)
+	if err != nil {
+		consoleError("%v", err)
+	}
+	return &host{page: pg, frame: f, catalogue: c, services: svc, markup: newMarkup(svc), google: google, events: &events{page: pg}}
 }
 
 // Record writes the choice as a complete consent record, checks the browser
@@ -59,16 +69,13 @@ func (h *host) Record(c app.Choice) error {
 		return h.fail(err)
 	}
 	h.kept = ""
-	stored, found, err := consent.RecordFromCookieHeader(header)
-	var rerr *consent.RecordError
-	switch {
-	case errors.As(err, &rerr) && rerr.Reason == consent.ReasonAmbiguous && slices.Contains(consent.RecordValues(header), value):
+	shadowed, err := consent.VerifyWritten(header, value)
+	if err != nil {
+		return h.fail(err)
+	}
+	if shadowed {
 		consoleWarn("another %s cookie that this page cannot clear (set with another Path?) remains; the choice applies to this page, and the next page may ask again", consent.RecordCookieName)
 		h.kept = value
-	case err != nil:
-		return h.fail(fmt.Errorf("reading the choice back: %w", err))
-	case !found || stored != value:
-		return h.fail(errors.New("the browser did not keep the cookies_preferences cookie (cookies blocked?)"))
 	}
 	if err := h.services.Apply(c.Allowed); err != nil {
 		consoleError("applying the choice: %v", err)
@@ -129,32 +136,18 @@ func (h *host) Show(from, to app.View) {
 	if err := h.frame.SetMode(to.String()); err != nil {
 		consoleError("placing the widget: %v", err)
 	}
+	move := app.FocusAfter(from, to, h.frame.Prerendered() == app.ViewBanner.String())
 	var err error
 	switch {
-	case to == app.ViewPreferences:
-		err = h.frame.Focus("#cc-prefs")
-	case from == app.ViewPreferences:
-		err = h.frame.RestoreFocus(focusTarget(to))
-	case to == app.ViewBanner:
-		// The live first layer replaced the prerendered one, and focus
-		// with it when the loader had put it there.
-		err = h.frame.FocusUnlessInPage("#cc-banner")
-	case from == app.ViewBanner && to == app.ViewButton:
-		err = h.frame.Focus(".cc-fab")
-	case from == app.ViewPending && to == app.ViewButton && h.frame.Prerendered() == app.ViewBanner.String():
-		// A choice made on the prerendered first layer, replayed: focus
-		// was on a button that is gone, unless the visitor moved it since.
-		err = h.frame.FocusUnlessInPage(".cc-fab")
+	case move.Selector == "":
+	case move.Restore:
+		err = h.frame.RestoreFocus(move.Selector)
+	case move.UnlessInPage:
+		err = h.frame.FocusUnlessInPage(move.Selector)
+	default:
+		err = h.frame.Focus(move.Selector)
 	}
 	if err != nil {
 		consoleError("moving focus: %v", err)
 	}
-}
-
-func focusTarget(v app.View) string {
-	if v == app.ViewBanner {
-		// The preferences were opened from the first layer's button.
-		return "#cc-banner [data-action=customise]"
-	}
-	return ".cc-fab"
 }

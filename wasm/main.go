@@ -70,17 +70,14 @@ func start() (*app.Widget, error) {
 	lang := f.Lang()
 	session := app.NewSession(catalogue, lang, decision)
 	widget := &app.Widget{Session: session}
-	svc := &services{page: hostDoc, catalogue: catalogue, lang: lang, styleURL: styleURL, adoptStyles: f.AdoptStyles}
-	google, err := newGoogleConsent(catalogue)
-	if err != nil {
-		consoleError("%v", err)
-	}
-	h := &host{page: hostDoc, frame: f, catalogue: catalogue, services: svc, markup: newMarkup(svc), google: google, events: &events{page: hostDoc}}
+	// The widget and the host refer to each other: the widget records
+	// choices through the host, the host's placeholders allow a category
+	// through the widget.
+	h := newHost(hostDoc, f, catalogue, lang, styleURL, widget.AllowCategory)
 	widget.Host = h
 	h.CheckDomain()
 
-	svc.allow = widget.AllowCategory
-	if err := svc.Apply(decision.Allowed); err != nil {
+	if err := h.services.Apply(decision.Allowed); err != nil {
 		consoleError("applying the stored choice: %v", err)
 	}
 	// The observer first, so that nothing added during the scan is missed.
@@ -91,7 +88,7 @@ func start() (*app.Widget, error) {
 		consoleError("applying the stored choice to data-consent content: %v", err)
 	}
 	if decision.Record != nil {
-		if err := google.Update(decision); err != nil {
+		if err := h.google.Update(decision); err != nil {
 			consoleError("%v", err)
 		}
 	}
@@ -123,7 +120,7 @@ func bind(f *frame, widget *app.Widget, h *host) error {
 			return false
 		}
 		id, _ := args[0].String()
-		allowed, _ := permits(h.current(), id)
+		allowed, _ := h.current().Permits(id)
 		return allowed
 	}); err != nil {
 		return err

@@ -5,7 +5,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -94,17 +93,6 @@ type markup struct {
 
 func newMarkup(svc *services) *markup {
 	return &markup{svc: svc, ran: map[string]bool{}, warned: map[string]bool{}}
-}
-
-// permits reports whether a data-consent id is allowed by d, and whether
-// the catalogue knows it as a service or a category. Ids of both kinds never
-// clash: Validate forbids it.
-func permits(d consent.Decision, id string) (allowed, known bool) {
-	if ok, found := d.Services[id]; found {
-		return ok, true
-	}
-	ok, found := d.Categories[id]
-	return ok, found
 }
 
 // Apply brings every data-consent element of the page in line with d.
@@ -199,7 +187,7 @@ func (m *markup) scan(root safejs.Value) error {
 // placeholder; a withdrawn one is unloaded first.
 func (m *markup) embed(el safejs.Value) error {
 	id := attr(el, attrConsent)
-	allowed, known := permits(m.decision, id)
+	allowed, known := m.decision.Permits(id)
 	if !known {
 		m.warn(id)
 		return nil
@@ -285,7 +273,7 @@ func (m *markup) placeholder(el safejs.Value, id string) error {
 		title = fmt.Sprintf(mw.category, cat.Title.In(s.lang))
 	}
 	var extra []safejs.Value
-	if link, host, ok := elsewhere(attr(el, attrLink)); ok {
+	if link, host, ok := consent.ExternalLink(attr(el, attrLink)); ok {
 		if provider == "" {
 			provider = host
 		}
@@ -304,15 +292,6 @@ func (m *markup) placeholder(el safejs.Value, id string) error {
 	}
 	attrs := map[string]string{attrService: id, attrPart: partPlaceholder, attrRef: ref}
 	return s.insertPlaceholder(el, attrs, cat, title, extra...)
-}
-
-// elsewhere accepts an absolute http(s) link and returns its host too.
-func elsewhere(link string) (string, string, bool) {
-	u, err := url.Parse(strings.TrimSpace(link))
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
-		return "", "", false
-	}
-	return u.String(), u.Hostname(), true
 }
 
 func (m *markup) dropPlaceholder(ref string) error {
@@ -352,7 +331,7 @@ func (m *markup) orphans(root safejs.Value) error {
 func (m *markup) clearWithdrawn() error {
 	var errs []error
 	for id := range m.ran {
-		if allowed, _ := permits(m.decision, id); allowed {
+		if allowed, _ := m.decision.Permits(id); allowed {
 			continue
 		}
 		delete(m.ran, id)

@@ -228,19 +228,6 @@ func TestPlaceholdersTakeTheHostsTheme(t *testing.T) {
 	assert.Equal(t, "", text(t, box+`.style.getPropertyValue('--cc-bg')`), "what the host does not set keeps the defaults")
 }
 
-func TestPermitsServicesAndCategories(t *testing.T) {
-	c := markupCatalogue(t)
-	d := decision(c, "vimeo")
-	for id, want := range map[string]bool{"vimeo": true, "video": true, "recaptcha": false, "contact": false, "necessary": true, "csrf": true} {
-		allowed, known := permits(d, id)
-		assert.True(t, known, id)
-		assert.Equal(t, want, allowed, id)
-	}
-	allowed, known := permits(d, "nope")
-	assert.False(t, allowed)
-	assert.False(t, known)
-}
-
 func TestHardening2MarkupActivatesOnlyWhatItMay(t *testing.T) {
 	m, _ := newMarkupFixture(t, `<iframe id="js" data-consent="vimeo" data-src="javascript:window.runs={js:1}"></iframe>`+
 		`<img id="data" data-consent="vimeo" data-src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">`+

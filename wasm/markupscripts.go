@@ -47,7 +47,7 @@ func (m *markup) run() []error {
 			continue
 		}
 		id := attr(el, attrConsent)
-		allowed, known := permits(m.decision, id)
+		allowed, known := m.decision.Permits(id)
 		if !known {
 			m.warn(id)
 		}
