@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"reflect"
@@ -37,6 +38,39 @@ func firstLayer(c *consent.Catalogue, lang string) (string, error) {
 // return visit that needs no wasm, and checks it as firstLayer does.
 func button(c *consent.Catalogue, lang string) (string, error) {
 	return prerender(c, lang, false)
+}
+
+// buttonLabel is the text of the prerendered button's control (.cc-fab).
+func buttonLabel(markup string) (string, error) {
+	nodes, err := parseBody(markup)
+	if err != nil {
+		return "", err
+	}
+	for _, n := range nodes {
+		for d := range n.Descendants() {
+			if d.Type == html.ElementNode && d.DataAtom == atom.Button && hasClass(d, "cc-fab") {
+				var text strings.Builder
+				for t := range d.Descendants() {
+					if t.Type == html.TextNode {
+						text.WriteString(t.Data)
+					}
+				}
+				if label := strings.TrimSpace(text.String()); label != "" {
+					return label, nil
+				}
+			}
+		}
+	}
+	return "", errors.New("the prerendered button has no labelled .cc-fab")
+}
+
+func hasClass(n *html.Node, class string) bool {
+	for _, a := range n.Attr {
+		if a.Key == "class" && slices.Contains(strings.Fields(a.Val), class) {
+			return true
+		}
+	}
+	return false
 }
 
 func prerender(c *consent.Catalogue, lang string, ask bool) (string, error) {

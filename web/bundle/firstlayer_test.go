@@ -249,3 +249,15 @@ func texts(t *testing.T, body string) []string {
 	}
 	return out
 }
+
+func TestButtonLabelIsThePrerenderedButtonsText(t *testing.T) {
+	for lang, want := range map[string]string{"fr": "Gestion des cookies", "en": "Cookie settings"} {
+		markup, err := button(consent.Seed(), lang)
+		require.NoError(t, err)
+		label, err := buttonLabel(markup)
+		require.NoError(t, err)
+		assert.Equal(t, want, label, lang)
+	}
+	_, err := buttonLabel(`<div class="cc-root"><button class="cc-other">x</button></div>`)
+	assert.Error(t, err)
+}

@@ -126,6 +126,9 @@ type bundle struct {
 	// language: the first layer, and the persistent button.
 	Bodies  map[string]string `json:"bodies"`
 	Buttons map[string]string `json:"buttons"`
+	// ButtonLabels are the persistent button's text, for the loader's
+	// frame-less copy of it (a return visit with nothing to decide).
+	ButtonLabels map[string]string `json:"buttonLabels"`
 	// Revision is the catalogue's revision. RecordCookie and RecordPrefix
 	// are all the loader may know of a stored choice: its cookie's name,
 	// and how a record of this revision begins.
@@ -170,6 +173,7 @@ func loaderScript(srcDir string, c *consent.Catalogue, files map[string]string) 
 		Titles:       map[string]string{},
 		Bodies:       map[string]string{},
 		Buttons:      map[string]string{},
+		ButtonLabels: map[string]string{},
 		Revision:     c.Revision(),
 		RecordCookie: consent.RecordCookieName,
 		RecordPrefix: recordPrefix(c),
@@ -182,6 +186,9 @@ func loaderScript(srcDir string, c *consent.Catalogue, files map[string]string) 
 			return nil, err
 		}
 		if b.Buttons[lang], err = button(c, lang); err != nil {
+			return nil, err
+		}
+		if b.ButtonLabels[lang], err = buttonLabel(b.Buttons[lang]); err != nil {
 			return nil, err
 		}
 	}

@@ -267,9 +267,9 @@ type focusState struct {
 // its tag and first class. Keys of the page's elements start with "page:";
 // the page's "Gestion des cookies" control is "page:consent-open".
 const focusJS = `(() => {
-const f = document.querySelector('civic-consent iframe');
-const inWidget = document.activeElement === f;
-const el = inWidget ? f.contentDocument.activeElement : document.activeElement;
+const f = document.querySelector('civic-consent iframe'), sb = document.querySelector('civic-consent-button');
+const inWidget = !!document.activeElement && (document.activeElement === f || document.activeElement === sb);
+const el = !inWidget ? document.activeElement : document.activeElement === f ? f.contentDocument.activeElement : sb.shadowRoot.activeElement;
 const cls = el && typeof el.className === 'string' ? el.className.trim().split(/\s+/) : [];
 let key = !el ? 'none' : el.id ? el.id :
 	cls.includes('cc-close') ? 'close' : cls.includes('cc-fab') ? 'fab' :
@@ -277,7 +277,7 @@ let key = !el ? 'none' : el.id ? el.id :
 	el.getAttribute('data-action') ? el.getAttribute('data-action') :
 	el.tagName === 'A' ? 'link' : el.tagName.toLowerCase() + (cls[0] ? '.' + cls[0] : '');
 if (!inWidget) key = 'page:' + key;
-return {inWidget, mode: f.getAttribute('data-mode'), key,
+return {inWidget, mode: f ? f.getAttribute('data-mode') : sb ? 'button' : 'none', key,
 	inPrefs: !!(inWidget && el && el.closest('#cc-prefs')),
 	inBanner: !!(inWidget && el && el.closest('#cc-banner')),
 	checked: el && el.getAttribute('aria-checked') || '',

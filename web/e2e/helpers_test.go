@@ -44,8 +44,19 @@ func open(t *testing.T, b engine.Browser, path string, opts engine.PageOptions) 
 // wasm runs and has placed the frame for the view it decided (the frame's
 // size, and the space it reserves at the end of the page, are final, so a
 // click the test makes next lands where it aims), or, where nothing on the
-// page needs a decision, the frame shows its prerendered view and waits.
-const settledJS = `(() => { const f = document.querySelector('civic-consent iframe'); const c = f && f.contentWindow && f.contentWindow.civicFrame; return !!(c && (c.live || c.state === 'idle') && f.getAttribute('data-mode') !== 'pending'); })()`
+// page needs a decision, the frame shows its prerendered view and waits,
+// or, on a return visit to such a page, the loader shows the button
+// without a frame.
+const settledJS = `(() => { const f = document.querySelector('civic-consent iframe'); if (!f) return !!document.querySelector('civic-consent-button'); const c = f.contentWindow && f.contentWindow.civicFrame; return !!(c && (c.live || c.state === 'idle') && f.getAttribute('data-mode') !== 'pending'); })()`
+
+// modeJS is what the widget shows: the frame's mode, or "button" for the
+// loader's frame-less button, or "none" before either exists.
+const modeJS = `(() => { const f = document.querySelector('civic-consent iframe'); if (f) return f.getAttribute('data-mode'); return document.querySelector('civic-consent-button') ? 'button' : 'none'; })()`
+
+// fabJS is the selector of the persistent button, in the frame or, on a
+// return visit to a page with nothing to decide, in the loader's own
+// element.
+const fabJS = `document.querySelector('civic-consent-button') && !document.querySelector('civic-consent iframe') ? 'civic-consent-button ` + engine.FrameSep + ` .cc-fab' : 'civic-consent iframe ` + engine.FrameSep + ` .cc-fab'`
 
 // liveJS is true once the wasm runs.
 const liveJS = `(() => { const f = document.querySelector('civic-consent iframe'); return !!(f && f.contentWindow && f.contentWindow.civicFrame && f.contentWindow.civicFrame.live); })()`
@@ -94,13 +105,19 @@ func (tb *tab) click(selector string) {
 
 // mode is what the widget shows: pending, banner, modal, button or off.
 func (tb *tab) mode() string {
-	return tb.str(`document.querySelector('civic-consent iframe').getAttribute('data-mode')`)
+	return tb.str(modeJS)
 }
 
 // waitMode waits until the widget shows a view.
 func (tb *tab) waitMode(mode string) {
 	tb.t.Helper()
-	tb.waitFor(fmt.Sprintf(`document.querySelector('civic-consent iframe').getAttribute('data-mode') === %q`, mode))
+	tb.waitFor(fmt.Sprintf(`%s === %q`, modeJS, mode))
+}
+
+// clickFab clicks the persistent button, wherever it shows.
+func (tb *tab) clickFab() {
+	tb.t.Helper()
+	tb.click(tb.str(fabJS))
 }
 
 // consentCookie returns the stored cookies_preferences, with its attributes.

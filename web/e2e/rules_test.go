@@ -41,7 +41,7 @@ func jsString(s string) string {
 // cookie makes it start there) and returns the view it shows.
 func (tb *tab) settledMode() string {
 	tb.t.Helper()
-	tb.waitFor(`document.querySelector('civic-consent iframe').getAttribute('data-mode') !== 'pending'`)
+	tb.waitFor(modeJS + ` !== 'pending' && ` + modeJS + ` !== 'none'`)
 	return tb.mode()
 }
 
@@ -171,7 +171,7 @@ func TestR20GPCRefusesWithoutAskingAndAllowsOptingIn(t *testing.T) {
 		assertNothingLoaded(t, tb, "R20: with GPC, next page")
 
 		// The visitor can still opt in explicitly.
-		tb.click(frame(`.cc-fab`))
+		tb.clickFab()
 		tb.waitMode("modal")
 		assert.Equal(t, allOff(), tb.toggles(), "R8, R20: nothing on in the preferences")
 		tb.click(frame(`#cc-toggle-contact`))
@@ -742,7 +742,7 @@ func TestR10R11R12ChoiceIsRecordedInFull(t *testing.T) {
 				assert.Equal(t, c.Value, again.Value, "visits do not rewrite the record")
 
 				// A new choice is a new record with its own id.
-				tb.click(frame(`.cc-fab`))
+				tb.clickFab()
 				tb.waitMode("modal")
 				tb.click(frame(`.cc-prefs [data-action=accept]`))
 				tb.waitMode("button")
@@ -768,7 +768,7 @@ func TestR14PreferencesOneActionAwayOnEveryPage(t *testing.T) {
 			tb.load(p.path)
 			require.Equal(t, "button", tb.settledMode(), p.path)
 
-			tb.click(frame(`.cc-fab`))
+			tb.clickFab()
 			tb.waitMode("modal")
 			closePrefs()
 

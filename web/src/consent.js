@@ -159,6 +159,7 @@
     var b = boot();
     if (!b) {
       pending.push(opener || null);
+      if (button) useFrame();
       return;
     }
     b.opener = opener || null;
@@ -170,8 +171,67 @@
   var wakeOnLoad = false;
   function wake() {
     var b = boot();
-    if (b) b.start();
-    else wakeOnLoad = true;
+    if (b) {
+      b.start();
+      return;
+    }
+    wakeOnLoad = true;
+    if (button) useFrame();
+  }
+
+  // A return visit to a page where nothing depends on the choice needs no
+  // frame: the prerendered button shows in a shadow root of its own element
+  // (the frame's document, its script context and its layout are most of
+  // what the widget would cost such a page), and the frame comes, with the
+  // wasm, when the button or anything else needs it. The button stays until
+  // the frame shows its first view. False where the browser has no shadow
+  // roots or constructed stylesheets: the frame shows the button instead.
+  var button = null;
+  function showButton(lang) {
+    var el = document.createElement(TAG + '-button');
+    var shadow;
+    try {
+      shadow = el.attachShadow({ mode: 'open' });
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(BUNDLE.css);
+      shadow.adoptedStyleSheets = [sheet];
+    } catch (err) {
+      return false;
+    }
+    // The host's theme: its --cc-* custom properties, which the
+    // stylesheet's :host defaults would otherwise hide from the button.
+    var page = getComputedStyle(document.body);
+    (BUNDLE.css.match(/--cc-[a-z-]+(?=\s*:)/g) || []).forEach(function (name) {
+      var v = page.getPropertyValue(name).trim();
+      if (v) el.style.setProperty(name, v);
+    });
+    var root = document.createElement('div');
+    root.className = 'cc-root';
+    root.setAttribute('data-view', 'button');
+    var fab = document.createElement('button');
+    fab.type = 'button';
+    fab.className = 'cc-fab';
+    fab.setAttribute('data-action', 'open');
+    fab.textContent = BUNDLE.buttonLabels[lang];
+    fab.addEventListener('click', function (e) {
+      e.preventDefault();
+      fab.setAttribute('aria-busy', 'true');
+      open(fab);
+    });
+    root.appendChild(fab);
+    shadow.appendChild(root);
+    document.body.appendChild(el);
+    // The page's end keeps clear of the button, as the frame's does (R9).
+    el.style.setProperty('height', Math.ceil(fab.getBoundingClientRect().height + 16) + 'px', 'important');
+    button = el;
+    return true;
+  }
+
+  // useFrame replaces the frame-less button with the frame, the wasm
+  // starting at once.
+  function useFrame() {
+    if (frame) return;
+    createFrame(language(), { view: 'pending', start: 'now' });
   }
 
   // watch wakes the wasm when content that depends on the choice is added
@@ -195,6 +255,15 @@
   function start() {
     var lang = language();
     var p = plan();
+    var quiet = p.view === 'button' && p.start === 'later' && !pending.length && !wakeOnLoad;
+    if (quiet && showButton(lang)) {
+      if (BUNDLE.gated) watch();
+      return;
+    }
+    createFrame(lang, p);
+  }
+
+  function createFrame(lang, p) {
     var host = document.createElement(TAG);
     frame = document.createElement('iframe');
     frame.title = BUNDLE.titles[lang];
@@ -202,6 +271,11 @@
     if (SITE.consentMode) frame.civicGtag = gtag;
     frame.civicRemember = remember;
     frame.civicForget = forget;
+    frame.civicShown = function (mode) {
+      if (mode === 'pending' || !button) return;
+      button.remove();
+      button = null;
+    };
     // The frame's document has loaded (a page that moves the widget's
     // element reloads it): boot it, then hand it what was asked meanwhile.
     frame.addEventListener('load', function () {

@@ -178,6 +178,7 @@ function bootFrame(window, files, css) {
     mode = m;
     root.setAttribute('data-mode', m);
     place();
+    if (el.civicShown) el.civicShown(m);
   }
 
   // focusIfIdle moves focus into the frame (R21: the first layer takes it
