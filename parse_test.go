@@ -25,7 +25,7 @@ func TestJSONRoundTrip(t *testing.T) {
 
 func TestJSONRefusesAnInvalidCatalogue(t *testing.T) {
 	c := Seed()
-	c.Site.PolicyURL = ""
+	c.Site.PolicyURL = LangURL{}
 	_, err := c.JSON()
 	requireFieldError(t, err, "site.policyUrl", "missing")
 }
@@ -161,6 +161,15 @@ func TestSchemaMatchesModel(t *testing.T) {
 		assert.ElementsMatch(t, required, o.obj.Required, "%s required", name)
 		assert.Equal(t, "false", string(o.obj.AdditionalProperties), "%s additionalProperties", name)
 	}
+	var labels []string
+	for p := range schema.Defs["labelSet"].Properties {
+		labels = append(labels, p)
+	}
+	var keys []string
+	for _, l := range Labels() {
+		keys = append(keys, string(l))
+	}
+	assert.ElementsMatch(t, keys, labels, "labelSet properties")
 }
 
 // fuzzCatalogueSeeds are FuzzParseCatalogue's seeds: two small valid
