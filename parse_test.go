@@ -182,7 +182,7 @@ var fuzzCatalogueSeeds = []string{
 		`"categories":[{"id":"n","necessary":true,"title":{"fr":"T"},"description":{"fr":"D"}}],` +
 		`"services":[{"id":"p","category":"n","provider":"P","name":{"fr":"N"},` +
 		`"cookies":[{"name":"cookies_preferences","purpose":{"fr":"P"},"lifetime":{"fr":"L"}}]}]}`,
-	`{"site":{"name":{"fr":"S","en":"S"},"policyUrl":"https://a.fr/c","contact":{"fr":"C","en":"C"},` +
+	`{"site":{"name":{"fr":"S","en":"S"},"policyUrl":{"fr":"/c","en":"https://a.fr/c"},"contact":{"fr":"C","en":"C"},` +
 		`"contactUrl":"mailto:a@a.fr","cookieDomain":"a.fr","maxAgeDays":30,"intro":{"fr":"I","en":"I"},` +
 		`"policyIntro":[{"fr":"P","en":"P"}],"position":"box","consentMode":true},` +
 		`"categories":[{"id":"n","necessary":true,"title":{"fr":"T","en":"T"},"description":{"fr":"D","en":"D"}},` +
@@ -192,7 +192,8 @@ var fuzzCatalogueSeeds = []string{
 		`{"id":"x","category":"v","provider":"X","name":{"fr":"N","en":"N"},"privacyUrl":"https://x.fr/p",` +
 		`"cookies":[{"name":"k","thirdParty":true,"purpose":{"fr":"P","en":"P"},"lifetime":{"fr":"L","en":"L"}}],` +
 		`"loader":{"url":"https://x.fr/s.js","params":{"a":"b"},"placement":"body","placeholder":".x",` +
-		`"notice":{"fr":"N","en":"N"},"noticeLinks":[{"text":{"fr":"T","en":"T"},"url":"https://x.fr/t"}],"storagePrefixes":["x_"]}}]}`,
+		`"notice":{"fr":"N","en":"N"},"noticeLinks":[{"text":{"fr":"T","en":"T"},"url":"https://x.fr/t"}],"storagePrefixes":["x_"]}}],` +
+		`"labels":{"en":{"allow":"A","receiver":"{provider}"}}}`,
 	`{"site":{"name":{"fr":1}}}`,
 	`[{}]`,
 	`{"services":[{"cookies":null}]}`,
