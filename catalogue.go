@@ -7,6 +7,7 @@
 package consent
 
 import (
+	"encoding/json"
 	"net/url"
 	"slices"
 	"time"
@@ -33,6 +34,43 @@ func (t Text) In(lang string) string {
 	return ""
 }
 
+// LangURL is an address that may differ by language. In JSON it is either
+// a string, the URL for every language, or an object keyed by language like
+// a Text.
+type LangURL struct {
+	// All is the URL for every language; it is used when ByLang is empty.
+	All string
+	// ByLang is the URL in each language.
+	ByLang map[string]string
+}
+
+// In returns the URL in lang, with the fallback of Text.In when the URL
+// differs by language.
+func (u LangURL) In(lang string) string {
+	if len(u.ByLang) == 0 {
+		return u.All
+	}
+	return Text(u.ByLang).In(lang)
+}
+
+// MarshalJSON writes a string when the URL is the same in every language,
+// an object otherwise.
+func (u LangURL) MarshalJSON() ([]byte, error) {
+	if len(u.ByLang) == 0 {
+		return json.Marshal(u.All)
+	}
+	return json.Marshal(u.ByLang)
+}
+
+// UnmarshalJSON reads a string or an object of strings.
+func (u *LangURL) UnmarshalJSON(data []byte) error {
+	*u = LangURL{}
+	if len(data) > 0 && data[0] == '{' {
+		return json.Unmarshal(data, &u.ByLang)
+	}
+	return json.Unmarshal(data, &u.All)
+}
+
 // DefaultLanguage is the language shown when the page asks for none the
 // catalogue knows.
 const DefaultLanguage = "fr"
@@ -44,14 +82,19 @@ type Catalogue struct {
 	Site       Site       `json:"site"`
 	Categories []Category `json:"categories"`
 	Services   []Service  `json:"services"`
+	// Labels adds or overrides the widget's own labels, by language then
+	// key (see Label): a catalogue in a language without built-in labels
+	// gives them all here.
+	Labels map[string]LabelSet `json:"labels,omitempty"`
 }
 
 // Site is what the widget says about the site itself.
 type Site struct {
 	// Name is the site's name as shown to visitors.
 	Name Text `json:"name"`
-	// PolicyURL is the path or URL of the cookie policy page.
-	PolicyURL string `json:"policyUrl"`
+	// PolicyURL is the path or https URL of the cookie policy page, one
+	// for every language or one per language.
+	PolicyURL LangURL `json:"policyUrl"`
 	// Contact is the way to reach the site without any optional service
 	// (rule R17), e.g. a postal or email address.
 	Contact Text `json:"contact"`
@@ -195,7 +238,7 @@ func Seed() *Catalogue {
 	return &Catalogue{
 		Site: Site{
 			Name:       Text{"fr": "Saint-Maur Open Data", "en": "Saint-Maur Open Data"},
-			PolicyURL:  "/charte-cookies",
+			PolicyURL:  LangURL{All: "/charte-cookies"},
 			Contact:    Text{"fr": "Hôtel de ville, place Charles-de-Gaulle, 94100 Saint-Maur-des-Fossés", "en": "Town hall, place Charles-de-Gaulle, 94100 Saint-Maur-des-Fossés, France"},
 			MaxAgeDays: DefaultMaxAgeDays,
 			Intro: Text{

@@ -142,6 +142,17 @@ func checkType(errs *[]error, v any, t reflect.Type, path string) {
 	mismatch := func(want string) {
 		*errs = append(*errs, &FieldError{Path: path, Msg: fmt.Sprintf("want %s, got %s", want, jsonKind(v))})
 	}
+	if t == reflect.TypeFor[LangURL]() {
+		// A string for every language, or one per language.
+		switch v.(type) {
+		case string:
+		case jsonObject:
+			checkType(errs, v, reflect.TypeFor[map[string]string](), path)
+		default:
+			*errs = append(*errs, &FieldError{Path: path, Msg: fmt.Sprintf("want string or object, got %s", jsonKind(v))})
+		}
+		return
+	}
 	switch t.Kind() {
 	case reflect.Pointer:
 		checkType(errs, v, t.Elem(), path)

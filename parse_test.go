@@ -25,7 +25,7 @@ func TestJSONRoundTrip(t *testing.T) {
 
 func TestJSONRefusesAnInvalidCatalogue(t *testing.T) {
 	c := Seed()
-	c.Site.PolicyURL = ""
+	c.Site.PolicyURL = LangURL{}
 	_, err := c.JSON()
 	requireFieldError(t, err, "site.policyUrl", "missing")
 }
@@ -161,6 +161,15 @@ func TestSchemaMatchesModel(t *testing.T) {
 		assert.ElementsMatch(t, required, o.obj.Required, "%s required", name)
 		assert.Equal(t, "false", string(o.obj.AdditionalProperties), "%s additionalProperties", name)
 	}
+	var labels []string
+	for p := range schema.Defs["labelSet"].Properties {
+		labels = append(labels, p)
+	}
+	var keys []string
+	for _, l := range Labels() {
+		keys = append(keys, string(l))
+	}
+	assert.ElementsMatch(t, keys, labels, "labelSet properties")
 }
 
 // fuzzCatalogueSeeds are FuzzParseCatalogue's seeds: two small valid
@@ -173,7 +182,7 @@ var fuzzCatalogueSeeds = []string{
 		`"categories":[{"id":"n","necessary":true,"title":{"fr":"T"},"description":{"fr":"D"}}],` +
 		`"services":[{"id":"p","category":"n","provider":"P","name":{"fr":"N"},` +
 		`"cookies":[{"name":"cookies_preferences","purpose":{"fr":"P"},"lifetime":{"fr":"L"}}]}]}`,
-	`{"site":{"name":{"fr":"S","en":"S"},"policyUrl":"https://a.fr/c","contact":{"fr":"C","en":"C"},` +
+	`{"site":{"name":{"fr":"S","en":"S"},"policyUrl":{"fr":"/c","en":"https://a.fr/c"},"contact":{"fr":"C","en":"C"},` +
 		`"contactUrl":"mailto:a@a.fr","cookieDomain":"a.fr","maxAgeDays":30,"intro":{"fr":"I","en":"I"},` +
 		`"policyIntro":[{"fr":"P","en":"P"}],"position":"box","consentMode":true},` +
 		`"categories":[{"id":"n","necessary":true,"title":{"fr":"T","en":"T"},"description":{"fr":"D","en":"D"}},` +
@@ -183,7 +192,8 @@ var fuzzCatalogueSeeds = []string{
 		`{"id":"x","category":"v","provider":"X","name":{"fr":"N","en":"N"},"privacyUrl":"https://x.fr/p",` +
 		`"cookies":[{"name":"k","thirdParty":true,"purpose":{"fr":"P","en":"P"},"lifetime":{"fr":"L","en":"L"}}],` +
 		`"loader":{"url":"https://x.fr/s.js","params":{"a":"b"},"placement":"body","placeholder":".x",` +
-		`"notice":{"fr":"N","en":"N"},"noticeLinks":[{"text":{"fr":"T","en":"T"},"url":"https://x.fr/t"}],"storagePrefixes":["x_"]}}]}`,
+		`"notice":{"fr":"N","en":"N"},"noticeLinks":[{"text":{"fr":"T","en":"T"},"url":"https://x.fr/t"}],"storagePrefixes":["x_"]}}],` +
+		`"labels":{"en":{"allow":"A","receiver":"{provider}"}}}`,
 	`{"site":{"name":{"fr":1}}}`,
 	`[{}]`,
 	`{"services":[{"cookies":null}]}`,

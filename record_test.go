@@ -32,7 +32,7 @@ func testCatalogue() *Catalogue {
 		return []Cookie{{Name: name, Purpose: fr("Finalité."), Lifetime: fr("1 an")}}
 	}
 	return &Catalogue{
-		Site: Site{Name: fr("Essai"), PolicyURL: "/cookies", Contact: fr("Mairie"), Intro: fr("Bienvenue.")},
+		Site: Site{Name: fr("Essai"), PolicyURL: LangURL{All: "/cookies"}, Contact: fr("Mairie"), Intro: fr("Bienvenue.")},
 		Categories: []Category{
 			{ID: "necessary", Necessary: true, Title: fr("Nécessaires"), Description: fr("Toujours actifs.")},
 			{ID: "stats", Title: fr("Statistiques"), Description: fr("Mesure d'audience."), Refusal: fr("Rien ne change.")},

@@ -56,6 +56,11 @@ var (
 //     catalogue's languages: every text has each of them, non-blank, and no
 //     other. Optional texts (refusal of a necessary category, loader notice)
 //     may be absent, but when present they are complete too;
+//   - site.policyUrl is one URL for every language or one per language of
+//     the catalogue;
+//   - every language of the catalogue has every Label, from the
+//     catalogue's labels or built in, each with its placeholders; labels
+//     name only the catalogue's languages and known keys;
 //   - a service id is never also a category id, so that data-consent and
 //     civicConsent.allowed can take either;
 //   - site.position, when set, is "bar", "box" or "center"; a category's
@@ -70,6 +75,7 @@ func (c *Catalogue) Validate() error {
 	v.site(c.Site)
 	necessary := v.categories(c)
 	v.services(c, necessary)
+	v.labels(c.Labels)
 	// The record must fit a browser's 4096-byte limit on name and value,
 	// or the choice could never be stored and the visitor would be asked
 	// on every page.
@@ -100,16 +106,10 @@ func (v *validator) text(path string, t Text, required bool) {
 	}
 	for _, lang := range v.langs {
 		s, ok := t[lang]
-		switch {
-		case !ok:
+		if !ok {
 			v.add(path+"."+lang, "missing text")
-		case strings.TrimSpace(s) == "":
-			v.add(path+"."+lang, "empty text")
-		default:
-			if i := strings.IndexFunc(s, isControl); i >= 0 {
-				r, _ := utf8.DecodeRuneInString(s[i:])
-				v.add(path+"."+lang, "contains the control character %U at byte %d (only line breaks and tabs are allowed)", r, i)
-			}
+		} else {
+			v.textValue(path+"."+lang, s)
 		}
 	}
 	for _, lang := range slices.Sorted(maps.Keys(t)) {
@@ -119,6 +119,21 @@ func (v *validator) text(path string, t Text, required bool) {
 	}
 }
 
+// textValue checks one text: not blank, and no control character but line
+// breaks and tabs. It reports whether the text is usable.
+func (v *validator) textValue(path, s string) bool {
+	if strings.TrimSpace(s) == "" {
+		v.add(path, "empty text")
+		return false
+	}
+	if i := strings.IndexFunc(s, isControl); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		v.add(path, "contains the control character %U at byte %d (only line breaks and tabs are allowed)", r, i)
+		return false
+	}
+	return true
+}
+
 func (v *validator) site(s Site) {
 	for _, lang := range slices.Sorted(maps.Keys(s.Name)) {
 		if !langPattern.MatchString(lang) {
@@ -126,9 +141,7 @@ func (v *validator) site(s Site) {
 		}
 	}
 	v.text("site.name", s.Name, true)
-	if err := checkPolicyURL(s.PolicyURL); err != nil {
-		v.add("site.policyUrl", "%v", err)
-	}
+	v.policyURL(s.PolicyURL)
 	v.text("site.contact", s.Contact, true)
 	if s.ContactURL != "" {
 		if err := checkContactURL(s.ContactURL); err != nil {
@@ -297,6 +310,30 @@ func (v *validator) loader(path string, l *Loader) {
 	for i, p := range l.StoragePrefixes {
 		if strings.TrimSpace(p) == "" {
 			v.add(fmt.Sprintf("%s.storagePrefixes[%d]", path, i), "empty prefix would clear every storage key")
+		}
+	}
+}
+
+// policyURL checks the cookie policy page's address: one for every
+// language, or one for each of the catalogue's languages and no other.
+func (v *validator) policyURL(u LangURL) {
+	if len(u.ByLang) == 0 {
+		if err := checkPolicyURL(u.All); err != nil {
+			v.add("site.policyUrl", "%v", err)
+		}
+		return
+	}
+	for _, lang := range v.langs {
+		s, ok := u.ByLang[lang]
+		if !ok {
+			v.add("site.policyUrl."+lang, "missing: the cookie policy page in %q (or give one policyUrl string for every language)", lang)
+		} else if err := checkPolicyURL(s); err != nil {
+			v.add("site.policyUrl."+lang, "%v", err)
+		}
+	}
+	for _, lang := range slices.Sorted(maps.Keys(u.ByLang)) {
+		if !slices.Contains(v.langs, lang) {
+			v.add("site.policyUrl."+lang, "language %q is not one of the catalogue's languages %v, the keys of site.name", lang, v.langs)
 		}
 	}
 }

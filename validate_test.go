@@ -94,16 +94,16 @@ func TestValidateRejects(t *testing.T) {
 		{"no provider", func(c *Catalogue) { c.Services[4].Provider = " " }, "services[4].provider", "missing"},
 		{"R11 max age above 13 months", func(c *Catalogue) { c.Site.MaxAgeDays = 396 }, "site.maxAgeDays", "out of range"},
 		{"negative max age", func(c *Catalogue) { c.Site.MaxAgeDays = -1 }, "site.maxAgeDays", "out of range"},
-		{"no policy URL", func(c *Catalogue) { c.Site.PolicyURL = "" }, "site.policyUrl", "missing"},
-		{"javascript policy URL", func(c *Catalogue) { c.Site.PolicyURL = "javascript:alert(1)" }, "site.policyUrl", "not an absolute https URL"},
-		{"protocol-relative policy URL", func(c *Catalogue) { c.Site.PolicyURL = "//evil.example/x" }, "site.policyUrl", "scheme-relative"},
-		{"policy path with space", func(c *Catalogue) { c.Site.PolicyURL = "/charte cookies" }, "site.policyUrl", "white space"},
+		{"no policy URL", func(c *Catalogue) { c.Site.PolicyURL = LangURL{All: ""} }, "site.policyUrl", "missing"},
+		{"javascript policy URL", func(c *Catalogue) { c.Site.PolicyURL = LangURL{All: "javascript:alert(1)"} }, "site.policyUrl", "not an absolute https URL"},
+		{"protocol-relative policy URL", func(c *Catalogue) { c.Site.PolicyURL = LangURL{All: "//evil.example/x"} }, "site.policyUrl", "scheme-relative"},
+		{"policy path with space", func(c *Catalogue) { c.Site.PolicyURL = LangURL{All: "/charte cookies"} }, "site.policyUrl", "white space"},
 		{"R17 no contact", func(c *Catalogue) { c.Site.Contact = nil }, "site.contact", "missing text"},
 		{"contact URL", func(c *Catalogue) { c.Site.ContactURL = "tel:+33100000000" }, "site.contactUrl", "want mailto: or an https URL"},
 		{"contact mailto", func(c *Catalogue) { c.Site.ContactURL = "mailto:nobody" }, "site.contactUrl", "not a mailto: address"},
 		{"contact mailto without domain", func(c *Catalogue) { c.Site.ContactURL = "mailto:nobody@" }, "site.contactUrl", "not a mailto: address"},
 		{"contact mailto with a quote", func(c *Catalogue) { c.Site.ContactURL = `mailto:a@example.org"onclick=alert(1)` }, "site.contactUrl", `contains '"'`},
-		{"policy path with a bad escape", func(c *Catalogue) { c.Site.PolicyURL = "/charte%zz" }, "site.policyUrl", "not a valid path"},
+		{"policy path with a bad escape", func(c *Catalogue) { c.Site.PolicyURL = LangURL{All: "/charte%zz"} }, "site.policyUrl", "not a valid path"},
 		{"cookie domain with scheme", func(c *Catalogue) { c.Site.CookieDomain = "https://saint-maur.com" }, "site.cookieDomain", "not a lowercase domain name"},
 		{"cookie domain with path", func(c *Catalogue) { c.Site.CookieDomain = "saint-maur.com/x" }, "site.cookieDomain", "not a lowercase domain name"},
 		{"cookie domain with space", func(c *Catalogue) { c.Site.CookieDomain = "saint maur.com" }, "site.cookieDomain", "not a lowercase domain name"},
@@ -130,7 +130,9 @@ func TestValidateAccepts(t *testing.T) {
 	}{
 		{"cookie domain", func(c *Catalogue) { c.Site.CookieDomain = "saint-maur.com" }},
 		{"cookie domain with leading dot", func(c *Catalogue) { c.Site.CookieDomain = ".data.saint-maur.com" }},
-		{"https policy URL", func(c *Catalogue) { c.Site.PolicyURL = "https://data.saint-maur.com/pages/charte-cookies/" }},
+		{"https policy URL", func(c *Catalogue) {
+			c.Site.PolicyURL = LangURL{All: "https://data.saint-maur.com/pages/charte-cookies/"}
+		}},
 		{"mailto contact", func(c *Catalogue) { c.Site.ContactURL = "mailto:contact@example.org" }},
 		{"https contact", func(c *Catalogue) { c.Site.ContactURL = "https://example.org/contact" }},
 		{"default max age", func(c *Catalogue) { c.Site.MaxAgeDays = 0 }},
@@ -198,7 +200,7 @@ var urlFields = []struct {
 	path string
 	set  func(c *Catalogue, url string)
 }{
-	{"site.policyUrl", func(c *Catalogue, u string) { c.Site.PolicyURL = u }},
+	{"site.policyUrl", func(c *Catalogue, u string) { c.Site.PolicyURL = LangURL{All: u} }},
 	{"site.contactUrl", func(c *Catalogue, u string) { c.Site.ContactURL = u }},
 	{"services[4].privacyUrl", func(c *Catalogue, u string) { c.Services[4].PrivacyURL = u }},
 	{"services[4].loader.url", func(c *Catalogue, u string) { c.Services[4].Loader.URL = u }},
@@ -260,10 +262,10 @@ func TestHardening1URLValidationAccepts(t *testing.T) {
 		name   string
 		change func(c *Catalogue)
 	}{
-		{"path with query and fragment", func(c *Catalogue) { c.Site.PolicyURL = "/charte-cookies?lang=fr#cookies" }},
-		{"path with accents", func(c *Catalogue) { c.Site.PolicyURL = "/données/cookies" }},
-		{"path with escapes", func(c *Catalogue) { c.Site.PolicyURL = "/donn%C3%A9es/cookies" }},
-		{"https policy with port", func(c *Catalogue) { c.Site.PolicyURL = "https://example.org:8443/a/b?x=1&y=2#z" }},
+		{"path with query and fragment", func(c *Catalogue) { c.Site.PolicyURL = LangURL{All: "/charte-cookies?lang=fr#cookies"} }},
+		{"path with accents", func(c *Catalogue) { c.Site.PolicyURL = LangURL{All: "/données/cookies"} }},
+		{"path with escapes", func(c *Catalogue) { c.Site.PolicyURL = LangURL{All: "/donn%C3%A9es/cookies"} }},
+		{"https policy with port", func(c *Catalogue) { c.Site.PolicyURL = LangURL{All: "https://example.org:8443/a/b?x=1&y=2#z"} }},
 		{"https without path", func(c *Catalogue) { c.Services[4].PrivacyURL = "https://example.org" }},
 		{"mailto with subject", func(c *Catalogue) { c.Site.ContactURL = "mailto:dpo@example.org?subject=Cookies" }},
 		{"loader on a port", func(c *Catalogue) { c.Services[4].Loader.URL = "https://stats.example.org:8443/matomo.js" }},

@@ -1,6 +1,7 @@
 package app
 
 import (
+	consent "github.com/civic-consent/consent"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -32,25 +33,25 @@ func (b *Banner) Render() app.UI {
 			app.Button().
 				Class("cc-close").
 				DataSet("action", ActionRefuse).
-				Aria("label", text(s.Lang, labelCloseRefuse)).
-				Title(text(s.Lang, labelCloseRefuse)).
+				Aria("label", s.Label(consent.LabelCloseRefuse)).
+				Title(s.Label(consent.LabelCloseRefuse)).
 				Text("×").
 				OnClick(b.refuse),
-			app.H2().ID("cc-banner-title").Text(text(s.Lang, labelTitle)),
+			app.H2().ID("cc-banner-title").Text(s.Label(consent.LabelTitle)),
 			app.Div().ID("cc-banner-text").Body(
 				app.P().Text(c.Site.Intro.In(s.Lang)),
 				app.P().Body(
-					app.Text(text(s.Lang, labelChangeLater)+" "),
-					app.A().Href(c.Site.PolicyURL).Target("_top").Text(text(s.Lang, labelPolicyLink)),
+					app.Text(s.Label(consent.LabelChangeLater)+" "),
+					app.A().Href(c.Site.PolicyURL.In(s.Lang)).Target("_top").Text(s.Label(consent.LabelPolicy)),
 				),
 			),
 			app.Div().Class("cc-actions").Body(
 				app.Button().Class("cc-btn").DataSet("action", ActionRefuse).
-					Text(text(s.Lang, labelRefuseAll)).OnClick(b.refuse),
+					Text(s.Label(consent.LabelRefuseAll)).OnClick(b.refuse),
 				app.Button().Class("cc-btn").DataSet("action", ActionAccept).
-					Text(text(s.Lang, labelAcceptAll)).OnClick(b.accept),
+					Text(s.Label(consent.LabelAcceptAll)).OnClick(b.accept),
 				app.Button().Class("cc-btn").DataSet("action", ActionCustomise).
-					Text(text(s.Lang, labelCustomise)).OnClick(b.customise),
+					Text(s.Label(consent.LabelCustomise)).OnClick(b.customise),
 			),
 		)
 }

@@ -28,13 +28,13 @@ func (t *CookieTable) Render() app.UI {
 		}
 	}
 	cat, _ := t.Catalogue.Category(t.Category)
-	header := func(l label) app.UI { return app.Th().Scope("col").Text(text(t.Lang, l)) }
+	header := func(l consent.Label) app.UI { return app.Th().Scope("col").Text(t.Catalogue.Label(t.Lang, l)) }
 	return app.Div().Class("cc-table-wrap").Body(
 		app.Table().Class("cc-table").Body(
 			app.Caption().Text(cat.Title.In(t.Lang)),
 			app.THead().Body(app.Tr().Body(
-				header(labelProvider), header(labelService), header(labelCookie),
-				header(labelPurpose), header(labelLifetime),
+				header(consent.LabelProvider), header(consent.LabelService), header(consent.LabelCookie),
+				header(consent.LabelPurpose), header(consent.LabelLifetime),
 			)),
 			app.TBody().Body(
 				app.Range(rows).Slice(func(i int) app.UI {

@@ -21,81 +21,19 @@ type PolicyPage struct {
 	Lang      string
 }
 
-// policyLabel is a piece of the policy page's own text. Column headings
-// follow the seed policy's tables, not the dialog's shorter labels.
-type policyLabel int
-
-const (
-	policyTitle policyLabel = iota
-	policyUnavailable
-	policyCaption
-	policyProvider
-	policyService
-	policyCookie
-	policyPurpose
-	policyLifetime
-	policyConsent
-	policyExempt
-	policyRequired
-	policyThirdParty
-	policyChangeTitle
-	policyChangeText
-	policySettings
-)
-
-var policyLabels = map[string]map[policyLabel]string{
-	"fr": {
-		policyTitle:       "Charte cookies",
-		policyUnavailable: "La liste des cookies n'est pas disponible.",
-		policyCaption:     "Cookies : ",
-		policyProvider:    "Nom du prestataire",
-		policyService:     "Service et emplacement",
-		policyCookie:      "Nom du cookie",
-		policyPurpose:     "Finalités",
-		policyLifetime:    "Durée de conservation",
-		policyConsent:     "Consentement",
-		policyExempt:      "Exempté de consentement",
-		policyRequired:    "Soumis à votre consentement",
-		policyThirdParty:  " (cookie tiers)",
-		policyChangeTitle: "Changer d'avis",
-		policyChangeText:  "Vous pouvez à tout moment accepter ou refuser les cookies soumis à votre consentement, ou retirer un consentement déjà donné.",
-		policySettings:    "Gestion des cookies",
-	},
-	"en": {
-		policyTitle:       "Cookie policy",
-		policyUnavailable: "The list of cookies is not available.",
-		policyCaption:     "Cookies: ",
-		policyProvider:    "Provider",
-		policyService:     "Service and location",
-		policyCookie:      "Cookie name",
-		policyPurpose:     "Purpose",
-		policyLifetime:    "Lifetime",
-		policyConsent:     "Consent",
-		policyExempt:      "Exempt from consent",
-		policyRequired:    "Requires your consent",
-		policyThirdParty:  " (third-party cookie)",
-		policyChangeTitle: "Changing your mind",
-		policyChangeText:  "You can accept or reject the cookies that need your consent, or withdraw a consent already given, at any time.",
-		policySettings:    "Cookie settings",
-	},
-}
-
-func (p *PolicyPage) label(l policyLabel) string {
-	if m, ok := policyLabels[p.Lang]; ok {
-		return m[l]
-	}
-	return policyLabels[consent.DefaultLanguage][l]
+func (p *PolicyPage) label(key consent.Label, vars ...string) string {
+	return p.Catalogue.Label(p.Lang, key, vars...)
 }
 
 // Render draws the page.
 func (p *PolicyPage) Render() app.UI {
 	if p.Catalogue == nil {
 		return app.Article().Class("policy").Body(
-			app.H1().Text(p.label(policyTitle)),
-			app.P().Text(p.label(policyUnavailable)),
+			app.H1().Text(p.label(consent.LabelPolicy)),
+			app.P().Text(p.label(consent.LabelPolicyUnavailable)),
 		)
 	}
-	body := []app.UI{app.H1().Text(p.label(policyTitle))}
+	body := []app.UI{app.H1().Text(p.label(consent.LabelPolicy))}
 	// Category headings sit one level below the prose's headings, whose
 	// last one introduces the tables in the seed policy.
 	level := 2
@@ -112,11 +50,11 @@ func (p *PolicyPage) Render() app.UI {
 		body = append(body, p.category(cat, level))
 	}
 	body = append(body, app.Section().Class("policy-settings").Body(
-		app.H2().Text(p.label(policyChangeTitle)),
-		app.P().Text(p.label(policyChangeText)),
+		app.H2().Text(p.label(consent.LabelPolicyChangeTitle)),
+		app.P().Text(p.label(consent.LabelPolicyChangeText)),
 		app.P().Body(
 			app.Button().Type("button").Class("button").DataSet("consent-open", true).
-				Text(p.label(policySettings)),
+				Text(p.label(consent.LabelSettings)),
 		),
 	))
 	return app.Article().Class("policy").Body(body...)
@@ -137,7 +75,7 @@ func (p *PolicyPage) category(cat consent.Category, level int) app.UI {
 	if s := cat.Refusal.In(p.Lang); s != "" {
 		body = append(body, app.P().Text(s))
 	}
-	col := func(l policyLabel) app.UI { return app.Th().Scope("col").Text(p.label(l)) }
+	col := func(l consent.Label) app.UI { return app.Th().Scope("col").Text(p.label(l)) }
 	var rows []app.UI
 	for _, svc := range p.Catalogue.ServicesIn(cat.ID) {
 		for _, c := range svc.Cookies {
@@ -145,10 +83,10 @@ func (p *PolicyPage) category(cat consent.Category, level int) app.UI {
 		}
 	}
 	body = append(body, app.Table().Body(
-		app.Caption().Text(p.label(policyCaption)+title),
+		app.Caption().Text(p.label(consent.LabelPolicyCaption, "category", title)),
 		app.THead().Body(app.Tr().Body(
-			col(policyProvider), col(policyService), col(policyCookie),
-			col(policyPurpose), col(policyLifetime), col(policyConsent),
+			col(consent.LabelPolicyProvider), col(consent.LabelService), col(consent.LabelPolicyCookie),
+			col(consent.LabelPolicyPurpose), col(consent.LabelPolicyLifetime), col(consent.LabelPolicyConsent),
 		)),
 		app.TBody().Body(rows...),
 	))
@@ -163,11 +101,11 @@ func (p *PolicyPage) row(cat consent.Category, svc consent.Service, c consent.Co
 	}
 	name := []app.UI{app.Code().Text(c.Name)}
 	if c.ThirdParty {
-		name = append(name, app.Text(p.label(policyThirdParty)))
+		name = append(name, app.Text(" "+p.label(consent.LabelPolicyThirdParty)))
 	}
-	status := app.Td().Text(p.label(policyExempt))
+	status := app.Td().Text(p.label(consent.LabelPolicyExempt))
 	if !cat.Necessary {
-		status = app.Td().Class("consent-required").Text(p.label(policyRequired))
+		status = app.Td().Class("consent-required").Text(p.label(consent.LabelPolicyRequired))
 	}
 	return app.Tr().Body(
 		app.Td().Body(provider),

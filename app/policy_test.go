@@ -36,9 +36,9 @@ func TestPolicyPageListsEveryCookieOfTheSeed(t *testing.T) { // R18
 				for _, want := range []string{svc.Provider, svc.Name.In(lang), cookie.Purpose.In(lang), cookie.Lifetime.In(lang)} {
 					assert.Contains(t, row, html.EscapeString(want), "%s (%s)", cookie.Name, lang)
 				}
-				status := policyLabels[lang][policyExempt]
+				status := c.Label(lang, consent.LabelPolicyExempt)
 				if !cat.Necessary {
-					status = policyLabels[lang][policyRequired]
+					status = c.Label(lang, consent.LabelPolicyRequired)
 				}
 				assert.Contains(t, row, status, "%s (%s)", cookie.Name, lang)
 			}

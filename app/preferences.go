@@ -1,8 +1,6 @@
 package app
 
 import (
-	"fmt"
-
 	consent "github.com/civic-consent/consent"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -40,24 +38,24 @@ func (p *Preferences) Render() app.UI {
 			OnKeyDown(p.onKeyDown).
 			Body(
 				app.Div().Class("cc-prefs-head").Body(
-					app.H2().ID("cc-prefs-title").Text(text(s.Lang, labelPreferencesTitle)),
+					app.H2().ID("cc-prefs-title").Text(s.Label(consent.LabelPreferencesTitle)),
 					app.Button().ID(prefsFirst).Class("cc-close").
-						Aria("label", text(s.Lang, labelClose)).Title(text(s.Lang, labelClose)).
+						Aria("label", s.Label(consent.LabelClose)).Title(s.Label(consent.LabelClose)).
 						Text("×").OnClick(p.close),
 				),
 				app.Div().Class("cc-prefs-body").Body(
-					app.P().Text(text(s.Lang, labelPreferencesIntro)+" "+text(s.Lang, labelChangeLater)),
+					app.P().Text(s.Label(consent.LabelPreferencesIntro)+" "+s.Label(consent.LabelChangeLater)),
 					app.Range(s.Catalogue.Categories).Slice(func(i int) app.UI {
 						return p.category(s.Catalogue.Categories[i])
 					}),
 				),
 				app.Div().Class("cc-actions").Body(
 					app.Button().Class("cc-btn").DataSet("action", ActionRefuse).
-						Text(text(s.Lang, labelRefuseAll)).OnClick(p.refuse),
+						Text(s.Label(consent.LabelRefuseAll)).OnClick(p.refuse),
 					app.Button().Class("cc-btn").DataSet("action", ActionAccept).
-						Text(text(s.Lang, labelAcceptAll)).OnClick(p.accept),
+						Text(s.Label(consent.LabelAcceptAll)).OnClick(p.accept),
 					app.Button().ID(prefsLast).Class("cc-btn").DataSet("action", "save").
-						Text(text(s.Lang, labelSave)).OnClick(p.save),
+						Text(s.Label(consent.LabelSave)).OnClick(p.save),
 				),
 			),
 		app.Div().Class("cc-sentinel").TabIndex(0).OnFocus(p.focusTo(prefsFirst)),
@@ -72,7 +70,7 @@ func (p *Preferences) category(cat consent.Category) app.UI {
 		app.Div().Class("cc-category-head").Body(
 			app.H3().ID(titleID).Text(cat.Title.In(s.Lang)),
 			app.If(cat.Necessary, func() app.UI {
-				return app.Span().Class("cc-locked").Text(text(s.Lang, labelAlwaysOn))
+				return app.Span().Class("cc-locked").Text(s.Label(consent.LabelAlwaysOn))
 			}).Else(func() app.UI {
 				return p.toggle("cc-toggle-"+cat.ID, titleID, on, mixed, func(ctx app.Context) {
 					// Read at click time: go-app keeps the first render's handler.
@@ -106,9 +104,9 @@ func (p *Preferences) service(cat consent.Category, svc consent.Service) app.UI 
 		),
 		app.If(svc.PrivacyURL != "", func() app.UI {
 			return app.P().Body(
-				app.Text(fmt.Sprintf(text(s.Lang, labelReceiver), svc.Provider)+" "),
+				app.Text(s.Label(consent.LabelReceiver, "provider", svc.Provider)+" "),
 				app.A().Href(svc.PrivacyURL).Target("_blank").Rel("noopener noreferrer").
-					Text(fmt.Sprintf(text(s.Lang, labelPrivacyPolicy), svc.Provider)),
+					Text(s.Label(consent.LabelPrivacyPolicy, "provider", svc.Provider)),
 			)
 		}),
 	)

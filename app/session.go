@@ -157,3 +157,9 @@ func (s *Session) Save() Choice {
 	s.View = ViewButton
 	return maps.Clone(s.draft)
 }
+
+// Label returns the widget's label key in the session's language (see
+// consent.Catalogue.Label).
+func (s *Session) Label(key consent.Label, vars ...string) string {
+	return s.Catalogue.Label(s.Lang, key, vars...)
+}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	consent "github.com/civic-consent/consent"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -65,11 +66,11 @@ func (w *Widget) Render() app.UI {
 				return app.Button().
 					Class("cc-fab").
 					DataSet("action", ActionOpen).
-					Text(text(s.Lang, labelSettings)).
+					Text(s.Label(consent.LabelSettings)).
 					OnClick(func(ctx app.Context, e app.Event) { w.open(ctx) })
 			}),
 		app.If(w.failed, func() app.UI {
-			return app.P().Class("cc-error").Role("alert").Text(text(s.Lang, labelSaveFailed))
+			return app.P().Class("cc-error").Role("alert").Text(s.Label(consent.LabelSaveFailed))
 		}),
 	)
 }

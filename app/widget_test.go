@@ -185,3 +185,33 @@ func TestReplayOpensThePreferences(t *testing.T) {
 	(&Widget{Session: s, Host: &recorder{}}).Replay("unknown")
 	assert.Equal(t, ViewBanner, s.View, "an unknown action changes nothing")
 }
+
+// TestLabelsFollowTheCatalogue renders the widget and the policy page of a
+// catalogue in German (built in) whose labels change one German button, and
+// whose policy page differs by language.
+func TestLabelsFollowTheCatalogue(t *testing.T) {
+	c := consent.Seed()
+	for _, text := range []consent.Text{c.Site.Name, c.Site.Contact, c.Site.Intro} {
+		text["de"] = text["en"]
+	}
+	c.Labels = map[string]consent.LabelSet{"de": {consent.LabelCustomise: "Auswählen"}}
+	c.Site.PolicyURL = consent.LangURL{ByLang: map[string]string{"fr": "/charte-cookies", "en": "/en/cookies", "de": "/de/cookies"}}
+
+	s := NewSession(c, "de", consent.Decide(c, "", now, false))
+	html := app.HTMLString(&Widget{Session: s})
+	buttons := regexp.MustCompile(`<button[^>]*class="cc-btn"[^>]*>([^<]*)</button>`).FindAllStringSubmatch(html, -1)
+	require.Len(t, buttons, 3)
+	assert.Equal(t, []string{"Alle ablehnen", "Alle akzeptieren", "Auswählen"}, []string{buttons[0][1], buttons[1][1], buttons[2][1]})
+	link := regexp.MustCompile(`<a [^>]*>([^<]*)</a>`).FindStringSubmatch(html)
+	require.NotNil(t, link)
+	assert.Contains(t, link[0], `href="/de/cookies"`)
+	assert.Equal(t, "Cookie-Richtlinie", link[1])
+
+	en := app.HTMLString(&Widget{Session: NewSession(c, "en", consent.Decide(c, "", now, false))})
+	assert.Contains(t, en, `href="/en/cookies"`)
+
+	policy := app.HTMLString(&PolicyPage{Catalogue: c, Lang: "de"})
+	assert.Contains(t, policy, "<h1>Cookie-Richtlinie</h1>")
+	assert.Contains(t, policy, "Erfordert Ihre Einwilligung")
+	assert.Contains(t, policy, "(Drittanbieter-Cookie)")
+}

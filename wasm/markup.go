@@ -61,12 +61,6 @@ var loading = []struct {
 	{"data-poster", "poster", false},
 }
 
-// markupText is the placeholder's text beyond placeholderText.
-var markupText = map[string]struct{ category, link string }{
-	"fr": {category: "Ce contenu relève de « %s », que vous n'avez pas autorisé.", link: "Voir ce contenu chez %s"},
-	"en": {category: "This content belongs to “%s”, which you have not allowed.", link: "View this content on %s"},
-}
-
 // markup applies the choice to the host page's data-consent elements, now
 // and, through a MutationObserver, to those added later.
 type markup struct {
@@ -256,21 +250,16 @@ func (m *markup) placeholder(el safejs.Value, id string) error {
 		}
 	}
 	s := m.svc
-	w := s.words()
-	mw, ok := markupText[s.lang]
-	if !ok {
-		mw = markupText[consent.DefaultLanguage]
-	}
 	var title, provider string
 	catID := id
 	if svc, ok := s.catalogue.Service(id); ok {
 		catID = svc.Category
 		provider = svc.Provider
-		title = fmt.Sprintf(w.uses, svc.Provider, svc.Name.In(s.lang))
+		title = s.label(consent.LabelPlaceholderService, "provider", svc.Provider, "service", svc.Name.In(s.lang))
 	}
 	cat, _ := s.catalogue.Category(catID)
 	if title == "" {
-		title = fmt.Sprintf(mw.category, cat.Title.In(s.lang))
+		title = s.label(consent.LabelPlaceholderCategory, "category", cat.Title.In(s.lang))
 	}
 	var extra []safejs.Value
 	if link, host, ok := consent.ExternalLink(attr(el, attrLink)); ok {
@@ -281,7 +270,7 @@ func (m *markup) placeholder(el safejs.Value, id string) error {
 		if err != nil {
 			return err
 		}
-		a, err := s.page.Element("a", map[string]string{"href": link, "rel": "noopener noreferrer", "target": "_blank"}, fmt.Sprintf(mw.link, provider))
+		a, err := s.page.Element("a", map[string]string{"href": link, "rel": "noopener noreferrer", "target": "_blank"}, s.label(consent.LabelPlaceholderLink, "provider", provider))
 		if err != nil {
 			return err
 		}

@@ -154,3 +154,19 @@ func TestR16WithdrawalRemovesWhatTheServiceLeft(t *testing.T) {
 	assert.Equal(t, 1, count(t, `civic-consent-placeholder`))
 	assert.True(t, eval(t, `localStorage.getItem('_grecaptcha')`).IsNull())
 }
+
+// TestR17PlaceholderTakesTheCataloguesLabels shows a placeholder in a
+// built-in language the seed's texts do not have, with one label the
+// catalogue changes: the wasm has no label table of its own.
+func TestR17PlaceholderTakesTheCataloguesLabels(t *testing.T) {
+	c := testCatalogue(t)
+	c.Labels = map[string]consent.LabelSet{"de": {consent.LabelAllow: "Zulassen"}}
+	s, _ := newServices(t, c)
+	s.lang = "de"
+	require.NoError(t, s.Apply(func(string) bool { return false }))
+	text, _ := eval(t, `document.querySelector('civic-consent-placeholder').shadowRoot.textContent`).String()
+	assert.Contains(t, text, "Dieser Inhalt nutzt Google ReCaptcha (")
+	assert.Contains(t, text, "So erreichen Sie uns ohne diesen Dienst: ")
+	button, _ := eval(t, `document.querySelector('civic-consent-placeholder').shadowRoot.querySelector('button').textContent`).String()
+	assert.Equal(t, "Zulassen", button)
+}

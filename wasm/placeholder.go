@@ -9,27 +9,9 @@ import (
 	"github.com/hack-pad/safejs"
 )
 
-// placeholderText is the notice shown where a refused service would be.
-var placeholderText = map[string]struct{ uses, allow, other, notice string }{
-	"fr": {
-		uses:   "Ce contenu utilise %s (%s), que vous n'avez pas autorisé.",
-		allow:  "Autoriser",
-		other:  "Pour nous joindre sans ce service : ",
-		notice: "Règles de confidentialité",
-	},
-	"en": {
-		uses:   "This content uses %s (%s), which you have not allowed.",
-		allow:  "Allow",
-		other:  "To reach us without this service: ",
-		notice: "Privacy Policy",
-	},
-}
-
-func (s *services) words() struct{ uses, allow, other, notice string } {
-	if w, ok := placeholderText[s.lang]; ok {
-		return w
-	}
-	return placeholderText[consent.DefaultLanguage]
+// label returns the widget's label key in the page's language.
+func (s *services) label(key consent.Label, vars ...string) string {
+	return s.catalogue.Label(s.lang, key, vars...)
 }
 
 // placeholders puts a notice with an "Autoriser" button before each host
@@ -48,14 +30,13 @@ func (s *services) placeholders(svc consent.Service) error {
 		return err
 	}
 	cat, _ := s.catalogue.Category(svc.Category)
-	w := s.words()
 	for _, target := range targets {
-		other, err := s.contact(w.other)
+		other, err := s.contact(s.label(consent.LabelPlaceholderContact) + " ")
 		if err != nil {
 			return err
 		}
 		attrs := map[string]string{attrService: svc.ID, attrPart: partPlaceholder}
-		title := fmt.Sprintf(w.uses, svc.Provider, svc.Name.In(s.lang))
+		title := s.label(consent.LabelPlaceholderService, "provider", svc.Provider, "service", svc.Name.In(s.lang))
 		if err := s.insertPlaceholder(target, attrs, cat, title, other); err != nil {
 			return err
 		}
@@ -90,7 +71,7 @@ func (s *services) insertPlaceholder(target safejs.Value, attrs map[string]strin
 	if err != nil {
 		return err
 	}
-	button, err := s.page.Element("button", map[string]string{"type": "button", "class": "cc-btn"}, s.words().allow)
+	button, err := s.page.Element("button", map[string]string{"type": "button", "class": "cc-btn"}, s.label(consent.LabelAllow))
 	if err != nil {
 		return err
 	}

@@ -87,7 +87,7 @@ func compress(path string) error {
 // the bottom, "necessary" read-only, "contact" for reCAPTCHA.
 func vanillaConfig(c *consent.Catalogue) ([]byte, error) {
 	const lang = "fr"
-	policy := fmt.Sprintf(`<a href="%s">Charte cookies</a>`, c.Site.PolicyURL)
+	policy := fmt.Sprintf(`<a href="%s">Charte cookies</a>`, c.Site.PolicyURL.In(consent.DefaultLanguage))
 	categories := map[string]any{}
 	var sections []map[string]any
 	for _, cat := range c.Categories {

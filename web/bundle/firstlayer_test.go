@@ -43,7 +43,7 @@ func TestHardening1FirstLayerOfEachShippedCatalogueIsWhatTheComponentsMeant(t *t
 // href="/cookies\"onmouseover=…", which a browser reads as two attributes.
 func TestHardening1InjectedAttributeFailsTheBuild(t *testing.T) {
 	c := consent.Seed()
-	c.Site.PolicyURL = `/cookies"onmouseover=alert(document.cookie)//`
+	c.Site.PolicyURL = consent.LangURL{All: `/cookies"onmouseover=alert(document.cookie)//`}
 	_, err := firstLayer(c, "fr")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `body > div.cc-root > section#cc-banner > div#cc-banner-text > p > a: attribute onmouseover="alert(document.cookie)//\"" is not one the components set`)
@@ -52,7 +52,7 @@ func TestHardening1InjectedAttributeFailsTheBuild(t *testing.T) {
 func TestHardening1ScriptURLFailsTheBuild(t *testing.T) {
 	for _, u := range []string{"javascript:alert(document.cookie)", "JavaScript:alert(1)", "data:text/html,x"} {
 		c := consent.Seed()
-		c.Site.PolicyURL = u
+		c.Site.PolicyURL = consent.LangURL{All: u}
 		_, err := firstLayer(c, "en")
 		require.Error(t, err, u)
 		assert.Contains(t, err.Error(), "> a: attribute href=", u)
@@ -137,7 +137,10 @@ func stringFields(c *consent.Catalogue) map[string]func(string) {
 		case reflect.Struct:
 			for f, fv := range v.Fields() {
 				tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-				if path != "" {
+				switch {
+				case tag == "": // consent.LangURL's fields: the value itself
+					tag = path
+				case path != "":
 					tag = path + "." + tag
 				}
 				walk(fv, tag)
@@ -148,6 +151,10 @@ func stringFields(c *consent.Catalogue) map[string]func(string) {
 			}
 		case reflect.Map:
 			for _, k := range v.MapKeys() {
+				if v.Type().Elem().Kind() == reflect.Map {
+					walk(v.MapIndex(k), path+"."+k.String())
+					continue
+				}
 				fields[path+"."+k.String()] = func(s string) { v.SetMapIndex(k, reflect.ValueOf(s).Convert(v.Type().Elem())) }
 			}
 		case reflect.String:
@@ -163,8 +170,14 @@ func stringFields(c *consent.Catalogue) map[string]func(string) {
 // loader: either validation rejects the catalogue, naming the field, or
 // the prerendered first layer is inert and shows the string as written.
 func TestHardening1HostileCatalogueIsRejectedOrInert(t *testing.T) {
+	library := func(t *testing.T) *consent.Catalogue {
+		c := library(t)
+		c.Labels = map[string]consent.LabelSet{"en": {consent.LabelAcceptAll: "Accept", consent.LabelPolicy: "Policy"}}
+		return c
+	}
 	paths := stringFields(library(t))
 	require.Contains(t, paths, "site.policyUrl")
+	require.Contains(t, paths, "labels.en.acceptAll")
 	require.Contains(t, paths, "site.intro.fr")
 	require.Contains(t, paths, "services[2].loader.url")
 	var rejected, built int

@@ -19,7 +19,6 @@ import (
 	"strings"
 
 	consent "github.com/civic-consent/consent"
-	"github.com/civic-consent/consent/app"
 )
 
 func main() {
@@ -181,7 +180,7 @@ func loaderScript(srcDir string, c *consent.Catalogue, files map[string]string) 
 		GatedAlways:  always,
 	}
 	for _, lang := range b.Languages {
-		b.Titles[lang] = app.FrameTitle(lang)
+		b.Titles[lang] = c.Label(lang, consent.LabelSettings)
 		if b.Bodies[lang], err = firstLayer(c, lang); err != nil {
 			return nil, err
 		}

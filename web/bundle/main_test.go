@@ -156,3 +156,73 @@ func TestCheckOnlyValidates(t *testing.T) {
 	assert.Contains(t, stderr, "site.name: missing text")
 	assert.Contains(t, stderr, "categories: no necessary category")
 }
+
+// addLanguage gives every text of a catalogue read as JSON a copy of its
+// English in lang.
+func addLanguage(v any, lang string) {
+	switch v := v.(type) {
+	case map[string]any:
+		if en, ok := v["en"].(string); ok {
+			if _, fr := v["fr"]; fr {
+				v[lang] = en
+			}
+		}
+		for _, e := range v {
+			addLanguage(e, lang)
+		}
+	case []any:
+		for _, e := range v {
+			addLanguage(e, lang)
+		}
+	}
+}
+
+// TestALanguageNeedsEveryLabel builds the library's catalogue with Dutch
+// texts: without Dutch labels the build fails naming each missing key; with
+// them, and with German (built in), the first layer is in that language.
+func TestALanguageNeedsEveryLabel(t *testing.T) {
+	data, err := os.ReadFile("../catalogues/library.json")
+	require.NoError(t, err)
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(data, &doc))
+	addLanguage(doc, "nl")
+	addLanguage(doc, "de")
+	dutch := map[string]any{}
+	for _, key := range consent.Labels() {
+		dutch[string(key)] = consent.Seed().Label("en", key)
+	}
+	delete(dutch, string(consent.LabelAllow))
+	delete(dutch, string(consent.LabelPolicyCaption))
+	dutch[string(consent.LabelRefuseAll)] = "Alles weigeren"
+	doc["labels"] = map[string]any{"nl": dutch}
+	write := func() string {
+		data, err := json.Marshal(doc)
+		require.NoError(t, err)
+		catalogue := filepath.Join(t.TempDir(), "site.json")
+		require.NoError(t, os.WriteFile(catalogue, data, 0o644))
+		return catalogue
+	}
+
+	wasm, execJS := fakeInputs(t)
+	out := filepath.Join(t.TempDir(), "dist")
+	stderr, code := runMain(t, "-catalogue", write(), "-wasm", wasm, "-exec", execJS, "-src", "../src", "-out", out)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "labels.nl: missing labels allow, policyCaption: ")
+	assert.NotContains(t, stderr, "labels.de", "German is built in")
+	_, err = os.Stat(out)
+	assert.ErrorIs(t, err, os.ErrNotExist, "nothing written")
+
+	dutch[string(consent.LabelAllow)] = "Toestaan"
+	dutch[string(consent.LabelPolicyCaption)] = "Cookies: {category}"
+	require.NoError(t, run(write(), wasm, execJS, "../src", out))
+	loader, err := os.ReadFile(filepath.Join(out, "consent.js"))
+	require.NoError(t, err)
+	m := regexp.MustCompile(`var BUNDLE = (.*);\n`).FindSubmatch(loader)
+	require.NotNil(t, m)
+	var b bundle
+	require.NoError(t, json.Unmarshal(m[1], &b))
+	assert.Equal(t, []string{"fr", "de", "en", "nl"}, b.Languages)
+	assert.Contains(t, b.Bodies["nl"], "Alles weigeren", "the catalogue's label")
+	assert.Contains(t, b.Bodies["de"], "Alle ablehnen", "the built-in German label")
+	assert.Equal(t, "Cookie-Einstellungen", b.Titles["de"])
+}

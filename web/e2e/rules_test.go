@@ -538,7 +538,7 @@ func TestR7InformationOnTheFirstLayerOrOneClickAway(t *testing.T) {
 				assert.Contains(t, banner, tt.settings)
 				var link struct{ Href, Target, Text string }
 				tb.eval(`(() => { const a = `+widgetDoc+`.querySelector('#cc-banner a[href]'); return {Href: a.getAttribute('href'), Target: a.target, Text: a.textContent}; })()`, &link)
-				assert.Equal(t, struct{ Href, Target, Text string }{seed.Site.PolicyURL, "_top", tt.policy}, link, "the policy, on the first layer")
+				assert.Equal(t, struct{ Href, Target, Text string }{seed.Site.PolicyURL.In(tt.lang), "_top", tt.policy}, link, "the policy, on the first layer")
 
 				// One click away: every purpose, each recipient with its
 				// privacy policy, what refusing each means.

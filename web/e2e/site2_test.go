@@ -183,7 +183,7 @@ func forward(origin, target, dist string) error {
 		return err
 	}
 	rp := httputil.NewSingleHostReverseProxy(u)
-	paths := []string{"/", "/agenda", library.Site.PolicyURL, "/no-such-page", "/assets/library.css", "/favicon.ico", "/consent/consent.js"}
+	paths := []string{"/", "/agenda", library.Site.PolicyURL.In(consent.DefaultLanguage), "/no-such-page", "/assets/library.css", "/favicon.ico", "/consent/consent.js"}
 	files, err := os.ReadDir(dist)
 	if err != nil {
 		return err

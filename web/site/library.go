@@ -65,21 +65,25 @@ type library struct {
 	catalogue  *consent.Catalogue
 	templates  map[string]*template.Template // by "lang/name"
 	policyHTML map[string]template.HTML
-	// policyPath is the path the browser asks for to see the cookie policy
-	// (the catalogue's policyUrl without query or fragment), or "" when the
-	// policy is on another site.
-	policyPath string
+	// policyPaths are the paths the browser asks for to see the cookie
+	// policy, by language (the catalogue's policyUrl without query or
+	// fragment); a language whose policy is on another site has none.
+	policyPaths map[string]string
 }
 
 func newLibrary(c *consent.Catalogue) (*library, error) {
-	l := &library{catalogue: c, templates: map[string]*template.Template{}, policyHTML: map[string]template.HTML{}}
-	if strings.HasPrefix(c.Site.PolicyURL, "/") {
-		u, err := url.Parse(c.Site.PolicyURL)
+	l := &library{catalogue: c, templates: map[string]*template.Template{}, policyHTML: map[string]template.HTML{}, policyPaths: map[string]string{}}
+	for _, lang := range c.Languages() {
+		policy := c.Site.PolicyURL.In(lang)
+		if !strings.HasPrefix(policy, "/") {
+			continue
+		}
+		u, err := url.Parse(policy)
 		if err != nil {
-			return nil, fmt.Errorf("site: the catalogue's site.policyUrl %q: %w", c.Site.PolicyURL, err)
+			return nil, fmt.Errorf("site: the catalogue's site.policyUrl %q: %w", policy, err)
 		}
 		// As a browser resolves a link: without dot segments.
-		l.policyPath = (&url.URL{Scheme: "https", Host: "library.invalid", Path: "/"}).ResolveReference(u).Path
+		l.policyPaths[lang] = (&url.URL{Scheme: "https", Host: "library.invalid", Path: "/"}).ResolveReference(u).Path
 	}
 	for lang := range libraryChromes {
 		for _, name := range libraryPages {
@@ -106,14 +110,14 @@ func (l *library) routes(mux *http.ServeMux) error {
 	// The policy's path is the catalogue's: any path, so it is matched in
 	// the fallback handler rather than made a pattern, which may hold
 	// wildcards or clash with another route and make ServeMux panic.
-	if l.policyPath != "" {
-		if _, route := mux.Handler(&http.Request{Method: http.MethodGet, URL: &url.URL{Path: l.policyPath}}); route != "" {
-			return fmt.Errorf("site: the catalogue's site.policyUrl %q is the library demo's route %q: give the policy page a path of its own", l.catalogue.Site.PolicyURL, route)
+	for _, lang := range slices.Sorted(maps.Keys(l.policyPaths)) {
+		if _, route := mux.Handler(&http.Request{Method: http.MethodGet, URL: &url.URL{Path: l.policyPaths[lang]}}); route != "" {
+			return fmt.Errorf("site: the catalogue's site.policyUrl %q is the library demo's route %q: give the policy page a path of its own", l.catalogue.Site.PolicyURL.In(lang), route)
 		}
 	}
 	policy, notFound := l.page("policy", http.StatusOK), l.page("notfound", http.StatusNotFound)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		if l.policyPath != "" && r.URL.Path == l.policyPath && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		if slices.Contains(slices.Collect(maps.Values(l.policyPaths)), r.URL.Path) && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 			policy(w, r)
 			return
 		}
@@ -177,7 +181,7 @@ func (l *library) page(name string, status int) http.HandlerFunc {
 			SiteName:    l.catalogue.Site.Name.In(lang),
 			Contact:     l.catalogue.Site.Contact.In(lang),
 			Policy:      l.policyHTML[lang],
-			PolicyPath:  cmp.Or(l.policyPath, l.catalogue.Site.PolicyURL),
+			PolicyPath:  cmp.Or(l.policyPaths[lang], l.catalogue.Site.PolicyURL.In(lang)),
 			Nonce:       nonce,
 			ConsentMode: l.catalogue.Site.ConsentMode,
 			Video:       LibraryVideoPlayer + "/video/824804225?dnt=1",

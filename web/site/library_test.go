@@ -186,7 +186,7 @@ func TestHardening8LibraryDemoTakesAnyValidPolicyURL(t *testing.T) {
 	} {
 		t.Run(tc.policyURL, func(t *testing.T) {
 			c := libraryCatalogue(t)
-			c.Site.PolicyURL = tc.policyURL
+			c.Site.PolicyURL = consent.LangURL{All: tc.policyURL}
 			require.NoError(t, c.Validate())
 			var (
 				h   http.Handler
@@ -217,13 +217,13 @@ func TestHardening8LibraryDemoTakesAnyValidPolicyURL(t *testing.T) {
 // page's language.
 func TestHardening8LibraryPolicyLinkInEachLanguage(t *testing.T) {
 	c := libraryCatalogue(t)
-	c.Site.PolicyURL = "/cookies?x=1#tableau"
+	c.Site.PolicyURL = consent.LangURL{All: "/cookies?x=1#tableau"}
 	h := newLibrarySite(t, c)
 	assert.Contains(t, do(h, http.MethodGet, "/agenda").Body.String(), `<a href="/cookies">Cookies</a>`)
 	assert.Contains(t, do(h, http.MethodGet, "/agenda?lang=en").Body.String(), `<a href="/cookies?lang=en">Cookies</a>`)
 	assert.Contains(t, do(h, http.MethodGet, "/cookies?lang=en").Body.String(), `<a href="/cookies?lang=en" aria-current="page">Cookies</a>`)
 
-	c.Site.PolicyURL = "https://mediatheque.example.org/cookies?x=1"
+	c.Site.PolicyURL = consent.LangURL{All: "https://mediatheque.example.org/cookies?x=1"}
 	h = newLibrarySite(t, c)
 	assert.Contains(t, do(h, http.MethodGet, "/agenda?lang=en").Body.String(), `<a href="https://mediatheque.example.org/cookies?lang=en&amp;x=1">Cookies</a>`)
 }
