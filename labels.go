@@ -1,7 +1,6 @@
 package consent
 
 import (
-	"embed"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -9,13 +8,15 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/civic-consent/consent/app/labels"
 )
 
 // Label names a piece of the widget's own text: its buttons, headings,
 // column names, placeholders and the cookie policy page's fixed text. The
 // site's own texts (intro, categories, services) are Text fields of the
 // catalogue instead. The keys are those of the built-in label sets,
-// labels/<lang>.json, and of a catalogue's "labels".
+// app/labels/<lang>.json, and of a catalogue's "labels".
 type Label string
 
 // The widget's labels. A {name} in a label's text is a placeholder that
@@ -93,24 +94,24 @@ func Labels() []Label { return slices.Sorted(maps.Keys(labelVars)) }
 // LabelSet is one language's labels, by key.
 type LabelSet map[Label]string
 
-//go:embed labels/*.json
-var labelFiles embed.FS
+// labelFiles are the built-in sets, in app/labels.
+var labelFiles = labels.Files
 
 // builtinLabels holds the built-in label sets by language, read from
-// labels/<lang>.json. TestBuiltinLabelsAreComplete holds each to every key.
+// app/labels/<lang>.json. TestBuiltinLabelsAreComplete holds each to every key.
 var builtinLabels = readLabelFiles()
 
 func readLabelFiles() map[string]LabelSet {
-	files, _ := labelFiles.ReadDir("labels")
+	files, _ := labelFiles.ReadDir(".")
 	sets := make(map[string]LabelSet, len(files))
 	for _, f := range files {
-		data, err := labelFiles.ReadFile("labels/" + f.Name())
+		data, err := labelFiles.ReadFile(f.Name())
 		var set LabelSet
 		if err == nil {
 			err = json.Unmarshal(data, &set)
 		}
 		if err != nil {
-			panic(fmt.Sprintf("consent: built-in labels labels/%s: %v", f.Name(), err))
+			panic(fmt.Sprintf("consent: built-in labels app/labels/%s: %v", f.Name(), err))
 		}
 		sets[strings.TrimSuffix(f.Name(), path.Ext(f.Name()))] = set
 	}

@@ -19,11 +19,11 @@ func TestBuiltinLabelsAreComplete(t *testing.T) {
 			set := builtinLabels[lang]
 			for _, key := range Labels() {
 				_, ok := set[key]
-				assert.True(t, ok, "labels/%s.json has no %q", lang, key)
+				assert.True(t, ok, "app/labels/%s.json has no %q", lang, key)
 			}
 			v := validator{langs: []string{lang}}
 			for key, s := range set {
-				v.label("labels/"+lang+".json: "+string(key), key, s)
+				v.label("app/labels/"+lang+".json: "+string(key), key, s)
 			}
 			assert.Empty(t, v.errs)
 		})
