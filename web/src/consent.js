@@ -189,6 +189,9 @@
   var button = null;
   function showButton(lang) {
     var el = document.createElement(TAG + '-button');
+    // Inline !important styles win over any stylesheet of the host.
+    el.style.setProperty('all', 'initial', 'important');
+    el.style.setProperty('display', 'block', 'important');
     var shadow;
     try {
       shadow = el.attachShadow({ mode: 'open' });
