@@ -118,7 +118,10 @@ type bundle struct {
 	Files map[string]string `json:"files"`
 	// CSS is the frame's stylesheet, which the loader gives the frame's
 	// document as a constructed stylesheet.
-	CSS       string            `json:"css"`
+	CSS string `json:"css"`
+	// Theme names the custom properties that theme the widget
+	// (app.ThemeProperties), which the frame copies from the host page.
+	Theme     []string          `json:"theme"`
 	Catalogue string            `json:"catalogue"`
 	Languages []string          `json:"languages"`
 	Titles    map[string]string `json:"titles"`
@@ -165,6 +168,7 @@ func loaderScript(srcDir string, c *consent.Catalogue, files map[string]string) 
 	b := bundle{
 		Files:        files,
 		CSS:          string(css),
+		Theme:        app.ThemeProperties,
 		Catalogue:    string(catalogue),
 		Languages:    c.Languages(),
 		Titles:       map[string]string{},

@@ -207,7 +207,7 @@
     frame.addEventListener('load', function () {
       var w = frame.contentWindow;
       if (!w || !w.document.getElementById('cc-catalogue')) return;
-      bootFrame(w, files, BUNDLE.css);
+      bootFrame(w, files, BUNDLE.css, BUNDLE.theme);
       var b = boot();
       pending.forEach(function (opener) { b.opener = opener; b.open(); });
       pending = [];
