@@ -156,8 +156,8 @@ func TestContrastFormula(t *testing.T) {
 
 // TestThemePropertiesAreOneList holds consent.css to app.ThemeProperties,
 // the theme's one list: it declares a default for each property and no
-// other, the dark scheme sets only listed ones, and frame.js names none
-// itself but takes the list from the bundle.
+// other, the dark scheme sets only listed ones, README documents each, and
+// frame.js names none itself but takes the list from the bundle.
 func TestThemePropertiesAreOneList(t *testing.T) {
 	light, dark := themeBlocks(t, "../src/consent.css")
 	want := slices.Sorted(slices.Values(app.ThemeProperties))
@@ -168,6 +168,14 @@ func TestThemePropertiesAreOneList(t *testing.T) {
 	frame, err := os.ReadFile("../src/frame.js")
 	require.NoError(t, err)
 	assert.NotRegexp(t, `['"]--cc-`, string(frame), "frame.js takes the list from the bundle")
+
+	readme, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	var documented []string
+	for _, m := range regexp.MustCompile("(?m)^\\| `(--cc-[a-z-]+)`").FindAllStringSubmatch(string(readme), -1) {
+		documented = append(documented, m[1])
+	}
+	assert.Equal(t, app.ThemeProperties, documented, "README's theme table lists each property, in order")
 
 	loader, err := loaderScript("../src", consent.Seed(), map[string]string{})
 	require.NoError(t, err)
