@@ -140,6 +140,10 @@ type bundle struct {
 	// on every page), so the wasm always starts at once.
 	Gated       string `json:"gated"`
 	GatedAlways bool   `json:"gatedAlways"`
+	// ConsentDefault is the Google Consent Mode state the loader sends as
+	// gtag('consent', 'default', …) (consent.GoogleConsentDefault), when
+	// the catalogue asks for Consent Mode.
+	ConsentDefault map[string]string `json:"consentDefault,omitempty"`
 }
 
 // loaderScript fills the loader template, consent.js in srcDir, with the
@@ -179,6 +183,9 @@ func loaderScript(srcDir string, c *consent.Catalogue, files map[string]string) 
 		RecordPrefix: recordPrefix(c),
 		Gated:        gated,
 		GatedAlways:  always,
+	}
+	if c.Site.ConsentMode {
+		b.ConsentDefault = consent.GoogleConsentDefault()
 	}
 	for _, lang := range b.Languages {
 		b.Titles[lang] = app.FrameTitle(lang)
