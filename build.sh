@@ -38,8 +38,10 @@ setup() {
   go mod download || die "go mod download failed"
 }
 
-# build compiles the wasm with the toolchain's own wasm_exec.js and
-# assembles the bundle, replacing the output folder only when all succeeded.
+# build has web/bundle compile the wasm, optimise it and precompress every
+# file (the recipe, shared with web/bench, is web/recipe), with the
+# toolchain's own wasm_exec.js, replacing the output folder only when all
+# succeeded.
 build() {
   local catalogue="" out="web/dist"
   while [ $# -gt 0 ]; do
@@ -58,20 +60,8 @@ build() {
   go run ./web/bundle -check ${catalogue:+-catalogue "$catalogue"} || die "the catalogue is not valid; nothing was built"
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' RETURN
-  GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o "$tmp/consent.wasm" ./wasm \
-    || die "building the wasm (./wasm) failed"
-  if command -v wasm-opt >/dev/null; then
-    wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int \
-      "$tmp/consent.wasm" -o "$tmp/consent.opt.wasm" || die "wasm-opt failed"
-    mv "$tmp/consent.opt.wasm" "$tmp/consent.wasm"
-  fi
-  go run ./web/bundle -wasm "$tmp/consent.wasm" -exec "$exec_js" -src web/src -out "$tmp/dist" \
-    ${catalogue:+-catalogue "$catalogue"} || die "assembling the bundle failed"
-  local f
-  for f in "$tmp"/dist/*; do
-    brotli -q 11 -k -f "$f" || die "brotli $f failed"
-    gzip -9 -n -k -f "$f" || die "gzip $f failed"
-  done
+  go run ./web/bundle -exec "$exec_js" -src web/src -out "$tmp/dist" -compress \
+    ${catalogue:+-catalogue "$catalogue"} || die "building the bundle failed"
   rm -rf "$out"
   mkdir -p "$(dirname "$out")"
   mv "$tmp/dist" "$out"

@@ -109,3 +109,12 @@ func TestRevisionFollowsConsentTypes(t *testing.T) {
 	c.Services = append(c.Services, b.Services[5])
 	assert.Equal(t, c.Revision(), b.Revision(), "no consent types: the revision is as before the field existed")
 }
+
+func TestGoogleConsentDefaultDeniesEveryType(t *testing.T) {
+	state := GoogleConsentDefault()
+	assert.Len(t, state, len(ConsentTypes))
+	for _, ty := range ConsentTypes {
+		assert.Equal(t, ConsentDenied, state[ty], ty)
+	}
+	assert.Equal(t, state, withConsentMode().GoogleConsent(Decision{}), "a decision with nothing allowed is the default")
+}

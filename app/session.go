@@ -33,6 +33,17 @@ func (v View) String() string {
 	return "pending"
 }
 
+// ModeOff is the mode of the widget's frame when the widget cannot run: the
+// frame is hidden and every optional service stays off. No View shows it.
+const ModeOff = "off"
+
+// FrameModes are the modes the frame's boot script (web/src/frame.js) sizes
+// and places the frame for: each View's String, and ModeOff. A test of
+// web/bundle holds frame.js and consent.js to them.
+func FrameModes() []string {
+	return []string{ViewPending.String(), ViewButton.String(), ViewBanner.String(), ViewPreferences.String(), ModeOff}
+}
+
 // Session is the widget's state for one page: which view is shown and the
 // choice being edited. Its methods are plain Go, tested without a browser; the
 // components only call them.

@@ -88,13 +88,17 @@ func (w *Widget) Open() {
 
 // The actions of the first layer's and the button's controls, as their
 // data-action attributes name them; the frame's boot script keeps those
-// clicked before the wasm runs, for Replay.
+// clicked before the wasm runs, for Replay. A test of web/bundle holds the
+// names frame.js and consent.js use to Actions.
 const (
 	ActionAccept    = "accept"
 	ActionRefuse    = "refuse"
 	ActionCustomise = "customise"
 	ActionOpen      = "open"
 )
+
+// Actions are every action Replay knows.
+var Actions = []string{ActionAccept, ActionRefuse, ActionCustomise, ActionOpen}
 
 // Replay applies an action clicked on the prerendered widget before it
 // was live, exactly as the click would have: a choice that cannot be

@@ -27,7 +27,7 @@ func main() {
 	if err != nil {
 		consoleError("%v; the widget is off and optional services stay off", err)
 		if f, ferr := currentFrame(nil); ferr == nil {
-			_ = f.SetMode("off")
+			_ = f.SetMode(app.ModeOff)
 		}
 		return
 	}

@@ -6,22 +6,15 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/civic-consent/consent/app"
 	"github.com/hack-pad/safejs"
 )
 
-// themeProperties are the custom properties a host page sets to theme the
-// widget; web/src/consent.css declares their defaults and web/src/frame.js
-// copies the same list into the widget's frame.
-var themeProperties = []string{
-	"--cc-bg", "--cc-fg", "--cc-muted", "--cc-accent", "--cc-accent-fg", "--cc-border",
-	"--cc-focus", "--cc-font", "--cc-radius", "--cc-space", "--cc-backdrop",
-}
-
 // Theme gives el, a placeholder of the host page, the theme the host sets
-// where el stands: the --cc-* values computed at from. They go on el's
-// inline style through CSSOM (allowed under a CSP without 'unsafe-inline'),
-// which beats the defaults its shadow root's stylesheet gives it with
-// :host. Properties the host does not set keep those defaults, dark scheme
+// where el stands: the values of app.ThemeProperties computed at from. They
+// go on el's inline style through CSSOM (allowed under a CSP without
+// 'unsafe-inline'), which beats the defaults its shadow root's stylesheet
+// gives it with :host. Properties the host does not set keep those defaults, dark scheme
 // included.
 func (p *page) Theme(el, from safejs.Value) error {
 	computed, err := p.window.Call("getComputedStyle", from)
@@ -32,7 +25,7 @@ func (p *page) Theme(el, from safejs.Value) error {
 	if err != nil {
 		return err
 	}
-	for _, name := range themeProperties {
+	for _, name := range app.ThemeProperties {
 		v, err := computed.Call("getPropertyValue", name)
 		if err != nil {
 			return fmt.Errorf("reading %s: %w", name, err)

@@ -10,10 +10,9 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-)
 
-// wasmPkg is the widget's browser entry point.
-const wasmPkg = "github.com/civic-consent/consent/wasm"
+	"github.com/civic-consent/consent/web/recipe"
+)
 
 // fileSize is one file of the bundle, raw and as each precompressed sibling.
 type fileSize struct {
@@ -62,13 +61,13 @@ type wasmBuild struct {
 	exclusive  map[string]int      // package → code of it and of what only it imports
 }
 
-// buildWasm builds ./wasm as build.sh does, runs wasm-opt on it when
-// binaryen is installed, and builds it once more with its symbol names to
+// buildWasm builds ./wasm as build.sh does (web/recipe), runs wasm-opt on
+// it when binaryen is installed, and builds it once more with its symbol names to
 // attribute the code to packages.
 func buildWasm(tmp string) (*wasmBuild, error) {
 	w := &wasmBuild{}
 	plain := filepath.Join(tmp, "consent.wasm")
-	if err := goBuildWasm(plain, "-s -w"); err != nil {
+	if err := recipe.BuildWasm(plain, recipe.LDFlags); err != nil {
 		return nil, err
 	}
 	var err error
@@ -76,17 +75,16 @@ func buildWasm(tmp string) (*wasmBuild, error) {
 		return nil, err
 	}
 	opt := filepath.Join(tmp, "consent.opt.wasm")
-	if _, err := exec.LookPath("wasm-opt"); err != nil {
-		w.optErr = errors.New("wasm-opt is not installed (Debian package binaryen)")
-	} else if out, err := exec.Command("wasm-opt", "-Oz", "--enable-bulk-memory", "--enable-sign-ext",
-		"--enable-nontrapping-float-to-int", plain, "-o", opt).CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("wasm-opt: %w: %s", err, out)
+	if err := recipe.Optimise(plain, opt); errors.Is(err, recipe.ErrNoWasmOpt) {
+		w.optErr = err
+	} else if err != nil {
+		return nil, err
 	} else if w.opt, err = measure(opt, "consent.wasm + wasm-opt -Oz"); err != nil {
 		return nil, err
 	}
 
 	named := filepath.Join(tmp, "consent.named.wasm")
-	if err := goBuildWasm(named, ""); err != nil {
+	if err := recipe.BuildWasm(named, ""); err != nil {
 		return nil, err
 	}
 	return w, w.attribute(named)
@@ -132,18 +130,8 @@ func (w *wasmBuild) attribute(named string) error {
 	return nil
 }
 
-// goBuildWasm builds the widget's wasm with the given linker flags.
-func goBuildWasm(out, ldflags string) error {
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags="+ldflags, "-o", out, wasmPkg)
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go build %s (GOOS=js GOARCH=wasm): %w: %s", wasmPkg, err, b)
-	}
-	return nil
-}
-
-// measure returns the raw, gzip -9 and brotli -q 11 sizes of a file, as
-// build.sh compresses it.
+// measure returns the raw size of a file and its size in each of
+// recipe.Encodings, as build.sh compresses it.
 func measure(path, label string) (fileSize, error) {
 	f := fileSize{name: label}
 	info, err := os.Stat(path)
@@ -151,25 +139,19 @@ func measure(path, label string) (fileSize, error) {
 		return f, err
 	}
 	f.raw = info.Size()
-	if f.gzip, err = compressedSize(path, "gzip", "-9", "-n", "-c"); err != nil {
-		return f, err
-	}
-	if f.brotli, err = compressedSize(path, "brotli", "-q", "11", "-c"); err != nil {
-		return f, err
+	for _, e := range recipe.Encodings {
+		var n countWriter
+		if err := e.Compress(path, &n); err != nil {
+			return f, err
+		}
+		switch e.Suffix {
+		case ".gz":
+			f.gzip = int64(n)
+		case ".br":
+			f.brotli = int64(n)
+		}
 	}
 	return f, nil
-}
-
-func compressedSize(path, tool string, args ...string) (int64, error) {
-	cmd := exec.Command(tool, append(args, path)...)
-	var n countWriter
-	var stderr strings.Builder
-	cmd.Stdout = &n
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		return 0, fmt.Errorf("%s %s: %w: %s", tool, path, err, stderr.String())
-	}
-	return int64(n), nil
 }
 
 // countWriter counts what is written to it.
@@ -188,11 +170,11 @@ type depGraph struct {
 
 // loadDeps lists the packages the wasm is built from, with their imports.
 func loadDeps() (*depGraph, error) {
-	cmd := exec.Command("go", "list", "-deps", "-json=ImportPath,Imports", wasmPkg)
+	cmd := exec.Command("go", "list", "-deps", "-json=ImportPath,Imports", recipe.WasmPackage)
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	out, err := cmd.Output()
 	if err != nil {
-		return nil, fmt.Errorf("go list -deps %s: %w", wasmPkg, err)
+		return nil, fmt.Errorf("go list -deps %s: %w", recipe.WasmPackage, err)
 	}
 	g := &depGraph{imports: map[string][]string{}}
 	dec := json.NewDecoder(strings.NewReader(string(out)))

@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/civic-consent/consent/web/recipe"
 )
 
 // results holds every visit and the bundle's sizes, for the report.
@@ -281,7 +283,7 @@ func (r *results) bundleTables(b *strings.Builder) {
 
 	w := r.wasm
 	b.WriteString("### wasm-opt\n\n| wasm | raw (B) | gzip -9 (B) | brotli -q 11 (B) |\n|---|---|---|---|\n")
-	fmt.Fprintf(b, "| `go build -trimpath -ldflags=\"-s -w\"` | %d | %d | %d |\n", w.plain.raw, w.plain.gzip, w.plain.brotli)
+	fmt.Fprintf(b, "| `go build -trimpath -ldflags=\"%s\"` | %d | %d | %d |\n", recipe.LDFlags, w.plain.raw, w.plain.gzip, w.plain.brotli)
 	if w.optErr != nil {
 		fmt.Fprintf(b, "| + wasm-opt -Oz | %s | | |\n\n", w.optErr)
 	} else {

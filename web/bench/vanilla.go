@@ -6,11 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 
 	consent "github.com/civic-consent/consent"
+	"github.com/civic-consent/consent/web/recipe"
 )
 
 // vanillaFiles are the names, under /vendor/, of the comparison widget's
@@ -22,7 +22,8 @@ type vanillaFiles struct {
 
 // prepareVanilla writes vanilla-cookieconsent into dir the way build.sh
 // writes the widget's bundle: content-hashed names (so the same server
-// marks them immutable), each with brotli -q 11 and gzip -9 siblings. Its
+// marks them immutable), each with the precompressed siblings of
+// web/recipe. dir must hold nothing else. Its
 // configuration has the seed catalogue's two categories and French texts.
 func prepareVanilla(npmDist, dir string) (vanillaFiles, error) {
 	var f vanillaFiles
@@ -46,10 +47,8 @@ func prepareVanilla(npmDist, dir string) (vanillaFiles, error) {
 	if err := os.Remove(cfg); err != nil {
 		return f, fmt.Errorf("vanilla: %w", err)
 	}
-	for _, name := range []string{f.script, f.style, f.config} {
-		if err := compress(filepath.Join(dir, name)); err != nil {
-			return f, err
-		}
+	if err := recipe.CompressDir(dir, ""); err != nil {
+		return f, fmt.Errorf("vanilla: %w", err)
 	}
 	return f, nil
 }
@@ -66,20 +65,6 @@ func copyHashed(src, dir, base, ext string) (string, error) {
 		return "", fmt.Errorf("vanilla: %w", err)
 	}
 	return name, nil
-}
-
-// compress writes the .br and .gz siblings of a file with the same tools
-// and levels as build.sh.
-func compress(path string) error {
-	for _, args := range [][]string{
-		{"brotli", "-q", "11", "-k", "-f", path},
-		{"gzip", "-9", "-n", "-k", "-f", path},
-	} {
-		if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
-			return fmt.Errorf("%s %s: %w: %s", args[0], filepath.Base(path), err, out)
-		}
-	}
-	return nil
 }
 
 // vanillaConfig is the script that starts vanilla-cookieconsent with the

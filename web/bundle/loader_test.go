@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -54,4 +55,25 @@ func TestGatedContentNamesMarkupAndPlaceholders(t *testing.T) {
 	}
 	_, always = gatedContent(&everywhere)
 	assert.True(t, always, "a loader without a placeholder loads on every page")
+}
+
+// The loader's Consent Mode default comes from Go, which knows the types:
+// consent.js names none of them itself.
+func TestLoaderSendsGosConsentModeDefault(t *testing.T) {
+	c := consent.Seed()
+	loader, err := loaderScript("../src", c, map[string]string{})
+	require.NoError(t, err)
+	assert.Nil(t, bundleOf(t, loader).ConsentDefault, "no Consent Mode, no default")
+
+	withMode := *c
+	withMode.Site.ConsentMode = true
+	loader, err = loaderScript("../src", &withMode, map[string]string{})
+	require.NoError(t, err)
+	assert.Equal(t, consent.GoogleConsentDefault(), bundleOf(t, loader).ConsentDefault)
+
+	src, err := os.ReadFile("../src/consent.js")
+	require.NoError(t, err)
+	for _, ty := range consent.ConsentTypes {
+		assert.False(t, strings.Contains(string(src), ty), "consent.js names %s: it takes the types from the bundle", ty)
+	}
 }

@@ -4,7 +4,8 @@
 // catalogue and the first layer prerendered by the same go-app components
 // the wasm runs, so the loader can show it before the wasm arrives.
 //
-// build.sh runs it; it writes nothing unless the catalogue is valid.
+// build.sh runs it; it writes nothing unless the catalogue is valid. Given
+// no -wasm, it builds the wasm itself, as web/recipe says.
 package main
 
 import (
@@ -19,23 +20,27 @@ import (
 	"strings"
 
 	consent "github.com/civic-consent/consent"
+	"github.com/civic-consent/consent/app"
+	"github.com/civic-consent/consent/web/recipe"
 )
 
 func main() {
 	var (
 		cataloguePath = flag.String("catalogue", "", "site catalogue (JSON); default: the built-in seed catalogue")
-		wasmPath      = flag.String("wasm", "", "the built widget (.wasm)")
+		wasmPath      = flag.String("wasm", "", "the built widget (.wasm); default: build it (go build, then wasm-opt where installed)")
 		execPath      = flag.String("exec", "", "wasm_exec.js of the toolchain that built the wasm")
 		srcDir        = flag.String("src", "web/src", "folder of consent.js, frame.js and consent.css")
 		outDir        = flag.String("out", "web/dist", "output folder (must not exist or be empty)")
 		check         = flag.Bool("check", false, "only check the catalogue, before the wasm is built")
+		compress      = flag.Bool("compress", false, "write the precompressed siblings (.br, .gz) of every file")
+		reuse         = flag.String("reuse", "", "with -compress: a built bundle whose identical files' siblings are copied, not compressed again")
 	)
 	flag.Parse()
 	var err error
 	if *check {
 		_, err = loadCatalogue(*cataloguePath)
-	} else {
-		err = run(*cataloguePath, *wasmPath, *execPath, *srcDir, *outDir)
+	} else if err = run(*cataloguePath, *wasmPath, *execPath, *srcDir, *outDir); err == nil && *compress {
+		err = recipe.CompressDir(*outDir, *reuse)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bundle:", err)
@@ -44,12 +49,22 @@ func main() {
 }
 
 func run(cataloguePath, wasmPath, execPath, srcDir, outDir string) error {
-	if wasmPath == "" || execPath == "" {
-		return errors.New("-wasm and -exec are required")
+	if execPath == "" {
+		return errors.New("-exec is required")
 	}
 	c, err := loadCatalogue(cataloguePath)
 	if err != nil {
 		return err
+	}
+	if wasmPath == "" {
+		tmp, err := os.MkdirTemp("", "consent-wasm-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		if wasmPath, err = buildWasm(tmp); err != nil {
+			return err
+		}
 	}
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return err
@@ -72,6 +87,26 @@ func run(cataloguePath, wasmPath, execPath, srcDir, outDir string) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(outDir, "consent.js"), loader, 0o644)
+}
+
+// buildWasm builds the widget's wasm into dir as recipe says: compiled
+// with recipe.LDFlags, then optimised where wasm-opt is installed.
+func buildWasm(dir string) (string, error) {
+	plain, opt := filepath.Join(dir, "plain", "consent.wasm"), filepath.Join(dir, "consent.wasm")
+	if err := os.MkdirAll(filepath.Dir(plain), 0o755); err != nil {
+		return "", err
+	}
+	if err := recipe.BuildWasm(plain, recipe.LDFlags); err != nil {
+		return "", err
+	}
+	switch err := recipe.Optimise(plain, opt); {
+	case errors.Is(err, recipe.ErrNoWasmOpt):
+		fmt.Fprintln(os.Stderr, "bundle:", err, "- the wasm is not optimised")
+		return plain, nil
+	case err != nil:
+		return "", err
+	}
+	return opt, nil
 }
 
 // loadCatalogue reads a site's catalogue, or returns the seed's.
@@ -117,7 +152,10 @@ type bundle struct {
 	Files map[string]string `json:"files"`
 	// CSS is the frame's stylesheet, which the loader gives the frame's
 	// document as a constructed stylesheet.
-	CSS       string            `json:"css"`
+	CSS string `json:"css"`
+	// Theme names the custom properties that theme the widget
+	// (app.ThemeProperties), which the frame copies from the host page.
+	Theme     []string          `json:"theme"`
 	Catalogue string            `json:"catalogue"`
 	Languages []string          `json:"languages"`
 	Titles    map[string]string `json:"titles"`
@@ -139,6 +177,10 @@ type bundle struct {
 	// on every page), so the wasm always starts at once.
 	Gated       string `json:"gated"`
 	GatedAlways bool   `json:"gatedAlways"`
+	// ConsentDefault is the Google Consent Mode state the loader sends as
+	// gtag('consent', 'default', …) (consent.GoogleConsentDefault), when
+	// the catalogue asks for Consent Mode.
+	ConsentDefault map[string]string `json:"consentDefault,omitempty"`
 }
 
 // loaderScript fills the loader template, consent.js in srcDir, with the
@@ -167,6 +209,7 @@ func loaderScript(srcDir string, c *consent.Catalogue, files map[string]string) 
 	b := bundle{
 		Files:        files,
 		CSS:          string(css),
+		Theme:        app.ThemeProperties,
 		Catalogue:    string(catalogue),
 		Languages:    c.Languages(),
 		Titles:       map[string]string{},
@@ -178,6 +221,9 @@ func loaderScript(srcDir string, c *consent.Catalogue, files map[string]string) 
 		RecordPrefix: recordPrefix(c),
 		Gated:        gated,
 		GatedAlways:  always,
+	}
+	if c.Site.ConsentMode {
+		b.ConsentDefault = consent.GoogleConsentDefault()
 	}
 	for _, lang := range b.Languages {
 		b.Titles[lang] = c.Label(lang, consent.LabelSettings)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"regexp"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	consent "github.com/civic-consent/consent"
+	"github.com/civic-consent/consent/app"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -151,28 +154,31 @@ func TestContrastFormula(t *testing.T) {
 	assert.Error(t, err)
 }
 
-// TestThemePropertiesAreOneList keeps the theme's properties the same in
-// consent.css (defaults), frame.js (copied into the frame) and the wasm
-// (copied onto placeholders), so that every documented one works.
+// TestThemePropertiesAreOneList holds consent.css to app.ThemeProperties,
+// the theme's one list: it declares a default for each property and no
+// other, the dark scheme sets only listed ones, README documents each, and
+// frame.js names none itself but takes the list from the bundle.
 func TestThemePropertiesAreOneList(t *testing.T) {
 	light, dark := themeBlocks(t, "../src/consent.css")
-	var declared []string
-	for k := range light {
-		declared = append(declared, k)
-	}
-	slices.Sort(declared)
+	want := slices.Sorted(slices.Values(app.ThemeProperties))
+	assert.Equal(t, want, slices.Sorted(maps.Keys(light)), "consent.css declares a default for each listed property, and no other")
 	for k := range dark {
-		assert.Contains(t, declared, k, "the dark scheme sets only known properties")
+		assert.Contains(t, want, k, "the dark scheme sets only listed properties")
 	}
-	quoted := regexp.MustCompile(`['"](--cc-[a-z-]+)['"]`)
-	for _, path := range []string{"../src/frame.js", "../../wasm/theme.go"} {
-		data, err := os.ReadFile(path)
-		require.NoError(t, err)
-		var listed []string
-		for _, m := range quoted.FindAllStringSubmatch(string(data), -1) {
-			listed = append(listed, m[1])
-		}
-		slices.Sort(listed)
-		assert.Equal(t, declared, slices.Compact(listed), path)
+	frame, err := os.ReadFile("../src/frame.js")
+	require.NoError(t, err)
+	assert.Empty(t, regexp.MustCompile(`['"]--cc-[a-z-]*`).FindAllString(string(frame), -1), "frame.js takes the list from the bundle")
+
+	readme, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	var documented []string
+	for _, m := range regexp.MustCompile("(?m)^\\| `(--cc-[a-z-]+)`").FindAllStringSubmatch(string(readme), -1) {
+		documented = append(documented, m[1])
 	}
+	assert.Equal(t, app.ThemeProperties, documented, "README's theme table lists each property, in order")
+
+	loader, err := loaderScript("../src", consent.Seed(), map[string]string{})
+	require.NoError(t, err)
+	b := bundleOf(t, loader)
+	assert.Equal(t, app.ThemeProperties, b.Theme)
 }

@@ -108,29 +108,47 @@ func variantBundle(tmp, name string, c *consent.Catalogue, dist string) (dir, fi
 	if err := os.WriteFile(file, data, 0o644); err != nil {
 		return "", "", err
 	}
+	dir, err = bundleWith(tmp, name, file, dist, false)
+	return dir, file, err
+}
+
+// bundleWith bundles the catalogue file with the wasm and wasm_exec.js
+// built in dist (the wasm does not depend on the catalogue), into
+// tmp/name; with compress, with the precompressed siblings build.sh writes,
+// dist's reused where a file is the same.
+func bundleWith(tmp, name, catalogue, dist string, compress bool) (string, error) {
+	// The inputs keep their names, so that the bundle's are dist's.
+	in := filepath.Join(tmp, name+"-inputs")
+	if err := os.Mkdir(in, 0o755); err != nil {
+		return "", err
+	}
 	inputs := map[string]string{}
 	for pattern, base := range map[string]string{"consent.*.wasm": "consent.wasm", "wasm_exec.*.js": "wasm_exec.js"} {
 		found, _ := filepath.Glob(filepath.Join(dist, pattern))
 		if len(found) != 1 {
-			return "", "", fmt.Errorf("want one %s in %s, found %v", pattern, dist, found)
+			return "", fmt.Errorf("want one %s in %s, found %v", pattern, dist, found)
 		}
-		copied := filepath.Join(tmp, name+"-"+base)
+		copied := filepath.Join(in, base)
 		data, err := os.ReadFile(found[0])
 		if err != nil {
-			return "", "", err
+			return "", err
 		}
 		if err := os.WriteFile(copied, data, 0o644); err != nil {
-			return "", "", err
+			return "", err
 		}
 		inputs[base] = copied
 	}
-	dir = filepath.Join(tmp, name)
-	bundle := exec.Command("go", "run", "./web/bundle", "-catalogue", file, "-wasm", inputs["consent.wasm"], "-exec", inputs["wasm_exec.js"], "-src", "web/src", "-out", dir)
+	dir := filepath.Join(tmp, name)
+	args := []string{"run", "./web/bundle", "-catalogue", catalogue, "-wasm", inputs["consent.wasm"], "-exec", inputs["wasm_exec.js"], "-src", "web/src", "-out", dir}
+	if compress {
+		args = append(args, "-compress", "-reuse", dist)
+	}
+	bundle := exec.Command("go", args...)
 	bundle.Dir = rootDir
 	if out, err := bundle.CombinedOutput(); err != nil {
-		return "", "", fmt.Errorf("assembling the %s bundle: %v\n%s", name, err, out)
+		return "", fmt.Errorf("assembling the %s bundle: %v\n%s", name, err, out)
 	}
-	return dir, file, nil
+	return dir, nil
 }
 
 // serveVariant starts serve.go for a variant bundle; TestMain stops it.

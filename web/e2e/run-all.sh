@@ -77,28 +77,6 @@ no_leftovers() {
   return 1
 }
 
-# library_dist assembles the second site's bundle (its catalogue
-# web/catalogues/library.json) from web/dist's wasm, which does not depend on
-# the catalogue (the suite's Consent Mode variant is made the same way),
-# instead of letting the browser suite compile, optimise and compress the
-# same wasm again; the suite takes it from E2E_LIBRARY_DIST. It prints the
-# bundle's folder.
-library_dist() {
-  local out=$tmp/library-dist f
-  cp web/dist/consent.*.wasm "$tmp/consent.wasm" && cp web/dist/wasm_exec.*.js "$tmp/wasm_exec.js" || return 1
-  go run ./web/bundle -catalogue web/catalogues/library.json -wasm "$tmp/consent.wasm" \
-    -exec "$tmp/wasm_exec.js" -src web/src -out "$out" || return 1
-  for f in "$out"/*; do
-    # A file just as in web/dist (the wasm): its compressed copies are there.
-    if cmp -s "$f" "web/dist/${f##*/}" && [ -f "web/dist/${f##*/}.br" ]; then
-      cp "web/dist/${f##*/}.br" "web/dist/${f##*/}.gz" "$out/" || return 1
-    else
-      brotli -q 11 -k -f "$f" && gzip -9 -n -k -f "$f" || return 1
-    fi
-  done
-  echo "$out"
-}
-
 # wasm_tests runs the wasm package's tests in Chromium. wasmbrowsertest is
 # installed for this run only; Chromium runs as root here, so the chromium
 # it finds first on PATH adds --no-sandbox.
@@ -133,10 +111,6 @@ while read -r pkg target; do
 done < <(go test -list '^Fuzz' "${unit[@]}" 2>/dev/null |
   awk '/^Fuzz/ { t[n++] = $1 } /^ok / { for (i = 0; i < n; i++) print $2, t[i]; n = 0 }')
 gotest wasm wasm_tests
-if ! library=$(library_dist 2>"$tmp/library.log"); then
-  cat "$tmp/library.log"
-  library= # the suite builds it itself
-fi
 # The browser suite runs as two go test processes at once, each with its own
 # proxy, server and browsers: WebKit (the slowest) beside Chromium then
 # Firefox, whatever E2E_ENGINES says; within each, one package at a time.
@@ -146,7 +120,7 @@ fi
 e2e_stream() { # NAME ENGINES PACKAGE...
   local name=$1 engines=$2
   shift 2
-  E2E_ENGINES=$engines E2E_LIBRARY_DIST="$library" go test "$@" -count=1 -p 1 -json -timeout 90m 2>&1 |
+  E2E_ENGINES=$engines go test "$@" -count=1 -p 1 -json -timeout 90m 2>&1 |
     "$tmp/testsummary" follow "$tmp/$name.json"
   echo "${PIPESTATUS[0]}" >"$tmp/$name.status"
 }

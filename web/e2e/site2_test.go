@@ -12,7 +12,6 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -31,10 +30,10 @@ import (
 // browsers reach it there: the recording proxy forwards those hosts to the
 // local server, over https as a real site would be.
 //
-// The library bundle is built once per run with
-// ./build.sh --catalogue web/catalogues/library.json into a temporary
-// folder; E2E_LIBRARY_DIST may name one already built, to save minutes
-// while developing.
+// The library bundle is assembled once per run from web/catalogues/library.json
+// and web/dist's wasm, which does not depend on the catalogue, into a
+// temporary folder, precompressed as build.sh does: the wasm is not built
+// again.
 
 const (
 	libraryCatalogue = "web/catalogues/library.json"
@@ -101,14 +100,9 @@ func startLibrary() error {
 	}
 	secondSites = append(secondSites, func() { os.RemoveAll(tmp) })
 
-	dist := os.Getenv("E2E_LIBRARY_DIST")
-	if dist == "" {
-		dist = filepath.Join(tmp, "dist")
-		build := exec.Command("./build.sh", "--catalogue", libraryCatalogue, "--out", dist)
-		build.Dir = rootDir
-		if out, err := build.CombinedOutput(); err != nil {
-			return fmt.Errorf("building the library bundle: %v\n%s", err, out)
-		}
+	dist, err := bundleWith(tmp, "library", filepath.Join(rootDir, libraryCatalogue), distDir, true)
+	if err != nil {
+		return err
 	}
 	libraryDist = dist
 	libURL, stop, err := startServer(dist, "-catalogue", filepath.Join(rootDir, libraryCatalogue))

@@ -25,13 +25,12 @@
     return;
   }
 
-  // Google Consent Mode v2: every type is denied before any Google tag can
-  // run, even if the widget cannot start; the widget sends 'update' through
-  // this function, whose arguments object is what Google's tags read.
+  // Google Consent Mode v2: every type is denied (BUNDLE.consentDefault,
+  // from Go) before any Google tag can run, even if the widget cannot
+  // start; the widget sends 'update' through this function, whose
+  // arguments object is what Google's tags read.
   function gtag() { (window.dataLayer = window.dataLayer || []).push(arguments); }
-  if (SITE.consentMode) {
-    gtag('consent', 'default', { ad_storage: 'denied', analytics_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied' });
-  }
+  if (SITE.consentMode) gtag('consent', 'default', BUNDLE.consentDefault);
   var script = document.currentScript;
   if (!script || !script.src) {
     console.error('consent: consent.js must be loaded with <script src=…>; the widget is off and optional services stay off.');
@@ -204,7 +203,7 @@
     // The host's theme: its --cc-* custom properties, which the
     // stylesheet's :host defaults would otherwise hide from the button.
     var page = getComputedStyle(document.body);
-    (BUNDLE.css.match(/--cc-[a-z-]+(?=\s*:)/g) || []).forEach(function (name) {
+    BUNDLE.theme.forEach(function (name) {
       var v = page.getPropertyValue(name).trim();
       if (v) el.style.setProperty(name, v);
     });
@@ -284,7 +283,7 @@
     frame.addEventListener('load', function () {
       var w = frame.contentWindow;
       if (!w || !w.document.getElementById('cc-catalogue')) return;
-      bootFrame(w, files, BUNDLE.css);
+      bootFrame(w, files, BUNDLE.css, BUNDLE.theme);
       var b = boot();
       pending.forEach(function (opener) { b.opener = opener; b.open(); });
       pending = [];

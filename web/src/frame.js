@@ -14,9 +14,10 @@
  * frame resize only when the size it wants differs from the size it has.
  *
  * window is the frame's window; files holds the URLs of the stylesheet, of
- * wasm_exec.js and of the wasm, and css the stylesheet's text.
+ * wasm_exec.js and of the wasm, css the stylesheet's text and
+ * themeProperties the names of the theme's custom properties.
  */
-function bootFrame(window, files, css) {
+function bootFrame(window, files, css, themeProperties) {
   'use strict';
   var document = window.document;
   var parent = window.parent;
@@ -92,18 +93,16 @@ function bootFrame(window, files, css) {
     });
   }
 
-  // The host themes the widget with --cc-* custom properties (usually on
-  // its :root). They reach this frame's element but not its document, so
-  // each one the host sets is copied onto this document's root through
-  // CSSOM, which a CSP without 'unsafe-inline' allows; again when the
-  // colour scheme changes, since the host's values may follow it. The list
-  // is consent.css's custom properties.
-  var THEME = ['--cc-bg', '--cc-fg', '--cc-muted', '--cc-accent', '--cc-accent-fg', '--cc-border',
-    '--cc-focus', '--cc-font', '--cc-radius', '--cc-space', '--cc-backdrop'];
+  // The host themes the widget with custom properties (usually on its
+  // :root): themeProperties, the build's copy of Go's app.ThemeProperties.
+  // They reach this frame's element but not its document, so each one the
+  // host sets is copied onto this document's root through CSSOM, which a
+  // CSP without 'unsafe-inline' allows; again when the colour scheme
+  // changes, since the host's values may follow it.
   function theme() {
     try {
       var host = parent.getComputedStyle(el);
-      THEME.forEach(function (name) {
+      themeProperties.forEach(function (name) {
         var v = host.getPropertyValue(name).trim();
         if (v) root.style.setProperty(name, v); else root.style.removeProperty(name);
       });
