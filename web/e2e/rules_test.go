@@ -620,8 +620,9 @@ func TestR8NothingPreTicked(t *testing.T) {
 // frame leaves free (above it or below it), scrolls there and checks that a
 // click at the centre reaches the control. It puts the scroll back.
 const unreachableJS = `(() => {
-const f = document.querySelector('civic-consent iframe');
-const cover = f.getBoundingClientRect(); // fixed: the same at every scroll position
+const f = document.querySelector('civic-consent iframe'), sb = document.querySelector('civic-consent-button');
+// The frame, or the loader's frame-less button; fixed: the same at every scroll position.
+const cover = (f || sb.shadowRoot.querySelector('.cc-fab')).getBoundingClientRect();
 const se = document.scrollingElement || document.documentElement;
 const vh = window.innerHeight, max = Math.max(0, se.scrollHeight - vh), start = window.scrollY;
 const describe = (el) => el.tagName.toLowerCase() + ' ' + JSON.stringify((el.textContent || el.name || el.id || '').trim().slice(0, 30)) + (el.getAttribute('href') ? ' ' + el.getAttribute('href') : '');
