@@ -77,6 +77,9 @@ func start() (*app.Widget, error) {
 	}
 	h := &host{page: hostDoc, frame: f, catalogue: catalogue, services: svc, markup: newMarkup(svc), google: google, events: &events{page: hostDoc}}
 	widget.Host = h
+	if svc.trust, err = bindTrust(f, h.markup); err != nil {
+		return nil, err
+	}
 	h.CheckDomain()
 
 	svc.allow = widget.AllowCategory

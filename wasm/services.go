@@ -30,6 +30,8 @@ type services struct {
 	catalogue *consent.Catalogue
 	lang      string
 	styleURL  string
+	// trust makes the script URLs the widget gives the page (bindTrust).
+	trust trust
 	// allow is called by a placeholder's "Autoriser" button.
 	allow func(categoryID string)
 }
@@ -85,12 +87,18 @@ func (s *services) start(svc consent.Service) error {
 		}
 	}
 	script, err := s.page.Element("script", map[string]string{
-		"src":       svc.Loader.Src(),
 		attrService: svc.ID,
 		attrPart:    partLoader,
 	}, "")
 	if err != nil {
 		return err
+	}
+	src, err := s.trust.ScriptURL(svc.Loader.Src())
+	if err != nil {
+		return err
+	}
+	if _, err := script.Call("setAttribute", "src", src); err != nil {
+		return fmt.Errorf("setting src on <script>: %w", err)
 	}
 	if err := setProp(script, "async", true); err != nil {
 		return err
