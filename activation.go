@@ -293,3 +293,31 @@ func ExternalLink(link string) (href, host string, ok bool) {
 	}
 	return u.String(), u.Hostname(), true
 }
+
+// TrustScriptURL decides whether the widget's Trusted Types policy (see
+// web/src/consent.js) may turn raw into a script URL on the page at
+// pageURL: an absolute http or https URL, as ActivateURL accepts it, of the
+// page's own origin or of an origin the catalogue lists for one of its
+// services (its loader's, its Origins). The policy does not know which
+// service asks, so this is wider than ActivateScript, but never wider than
+// the catalogue: it checks again what Go decided before asking, so that no
+// string the page wrote gets a script URL through it.
+func (c *Catalogue) TrustScriptURL(raw, pageURL string) error {
+	if u, err := url.Parse(raw); err != nil || !u.IsAbs() {
+		return fmt.Errorf("script URL %q is not absolute", raw)
+	}
+	src, err := ActivateURL(raw, raw)
+	if err != nil {
+		return fmt.Errorf("script URL: %w", err)
+	}
+	o, _ := originOf(src)
+	if own, err := originOf(pageURL); err == nil && o == own {
+		return nil
+	}
+	for _, s := range c.Services {
+		if slices.Contains(c.ScriptOrigins(s.ID), o) {
+			return nil
+		}
+	}
+	return fmt.Errorf("script URL %q: %s is neither the page's origin nor one the catalogue lists (services[].loader, services[].origins)", raw, o)
+}

@@ -162,3 +162,31 @@ func TestExternalLinkAcceptsOnlyHTTPLinksWithoutCredentials(t *testing.T) {
 		assert.False(t, ok, bad)
 	}
 }
+
+func TestHardening9TrustScriptURLOnlyWhatTheCatalogueLists(t *testing.T) {
+	c := activationCatalogue(t)
+	for _, raw := range []string{
+		"https://www.example.org/js/player.js",
+		"https://player.example.com/api/player.js",
+		"https://cdn.example.com:8443/p.js",
+		"https://www.google.com/recaptcha/api.js?hl=fr&render=explicit",
+	} {
+		assert.NoError(t, c.TrustScriptURL(raw, testPage), raw)
+	}
+	for _, raw := range []string{
+		"/js/player.js",
+		"//player.example.com/p.js",
+		"javascript:alert(1)",
+		"data:text/javascript,alert(1)",
+		"blob:https://www.example.org/1",
+		"https://evil.example/x.js",
+		"http://player.example.com/p.js",
+		"https://player.example.com\\@evil.example/p.js",
+		"https://user@player.example.com/p.js",
+		"https://www.example.org.evil.example/p.js",
+		"",
+	} {
+		assert.Error(t, c.TrustScriptURL(raw, testPage), raw)
+	}
+	assert.ErrorContains(t, c.TrustScriptURL("https://evil.example/x.js", testPage), "https://evil.example is neither")
+}

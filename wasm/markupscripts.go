@@ -111,7 +111,11 @@ func (m *markup) runScript(old safejs.Value, id string) error {
 	}
 	async := hasAttr(old, "async")
 	if external {
-		if _, err := s.Call("setAttribute", "src", src); err != nil {
+		url, err := m.svc.trust.ScriptURL(src)
+		if err != nil {
+			return err
+		}
+		if _, err := s.Call("setAttribute", "src", url); err != nil {
 			return err
 		}
 		// Inserted scripts are async by default; those that are not
@@ -121,8 +125,14 @@ func (m *markup) runScript(old safejs.Value, id string) error {
 				return err
 			}
 		}
-	} else if err := setProp(s, "text", str(prop(old, "text"))); err != nil {
-		return err
+	} else {
+		text, err := m.svc.trust.Script(str(prop(old, "text")), old)
+		if err != nil {
+			return err
+		}
+		if err := setProp(s, "text", text); err != nil {
+			return err
+		}
 	}
 	if external && !async {
 		if err := m.resumeAfter(s); err != nil {

@@ -103,8 +103,15 @@ func newServices(t *testing.T, c *consent.Catalogue) (*services, *[]string) {
 	})
 	var allowed []string
 	s := &services{page: testPage(t), catalogue: c, lang: "fr", styleURL: "/style.css",
-		allow: func(id string) { allowed = append(allowed, id) }}
+		trust: plainTrust(t), allow: func(id string) { allowed = append(allowed, id) }}
 	return s, &allowed
+}
+
+// plainTrust is the loader's trust where the browser has no Trusted Types:
+// strings go through as they are.
+func plainTrust(t *testing.T) trust {
+	t.Helper()
+	return trust{v: eval(t, `({ scriptURL: function (u) { return u; }, script: function (s) { return s; } })`)}
 }
 
 func count(t *testing.T, selector string) int {

@@ -33,6 +33,8 @@ type services struct {
 	// adoptStyles styles a placeholder's shadow root without a request,
 	// where the browser can (see frame.AdoptStyles).
 	adoptStyles func(shadowRoot safejs.Value) bool
+	// trust makes the script URLs the widget gives the page (bindTrust).
+	trust trust
 	// allow is called by a placeholder's "Autoriser" button.
 	allow func(categoryID string)
 }
@@ -88,12 +90,18 @@ func (s *services) start(svc consent.Service) error {
 		}
 	}
 	script, err := s.page.Element("script", map[string]string{
-		"src":       svc.Loader.Src(),
 		attrService: svc.ID,
 		attrPart:    partLoader,
 	}, "")
 	if err != nil {
 		return err
+	}
+	src, err := s.trust.ScriptURL(svc.Loader.Src())
+	if err != nil {
+		return err
+	}
+	if _, err := script.Call("setAttribute", "src", src); err != nil {
+		return fmt.Errorf("setting src on <script>: %w", err)
 	}
 	if err := setProp(script, "async", true); err != nil {
 		return err

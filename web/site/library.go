@@ -204,7 +204,7 @@ func (l *library) page(name string, status int) http.HandlerFunc {
 			return
 		}
 		h := w.Header()
-		h.Set("Content-Security-Policy", LibraryCSP(nonce, l.catalogue.Site.ConsentMode))
+		h.Set("Content-Security-Policy", withTrustedTypes(LibraryCSP(nonce, l.catalogue.Site.ConsentMode), r))
 		h.Set("Content-Type", "text/html; charset=utf-8")
 		// Each response has its own nonce: nothing may be reused.
 		h.Set("Cache-Control", "no-store")

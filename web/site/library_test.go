@@ -227,3 +227,11 @@ func TestHardening8LibraryPolicyLinkInEachLanguage(t *testing.T) {
 	h = newLibrarySite(t, c)
 	assert.Contains(t, do(h, http.MethodGet, "/agenda?lang=en").Body.String(), `<a href="https://mediatheque.example.org/cookies?lang=en&amp;x=1">Cookies</a>`)
 }
+
+func TestHardening9LibraryTrustedTypesVariant(t *testing.T) {
+	h := newLibrarySite(t, libraryCatalogue(t))
+	csp := do(h, http.MethodGet, "/?tt=civic-consent").Header().Get("Content-Security-Policy")
+	assert.True(t, strings.HasSuffix(csp, "; require-trusted-types-for 'script'; trusted-types civic-consent"), csp)
+	assert.Contains(t, csp, "'nonce-", "the library's policy, with its nonce")
+	assert.NotContains(t, do(h, http.MethodGet, "/").Header().Get("Content-Security-Policy"), "trusted-types")
+}

@@ -147,6 +147,7 @@ func (p *pages) notFound(w http.ResponseWriter, r *http.Request) {
 // render writes a page in the request's language. A successful GET may be
 // revalidated with its ETag; anything else is not stored.
 func (p *pages) render(w http.ResponseWriter, r *http.Request, name, path string, status int, form contactForm) {
+	w.Header().Set("Content-Security-Policy", withTrustedTypes(w.Header().Get("Content-Security-Policy"), r))
 	lang := requestLang(r)
 	data := pageData{
 		Lang:     lang,

@@ -1,6 +1,9 @@
 package site
 
-import "net/http"
+import (
+	"net/http"
+	"regexp"
+)
 
 // Every demo page has two variants for the browser tests, asked for with a
 // query parameter (a visitor never needs them):
@@ -12,10 +15,30 @@ import "net/http"
 //     template might: the second copy must only report the mistake.
 //
 // Both may be combined with ?lang= and ?gpc=1; nowidget wins over twice.
+//
+// Every page, the library's too, also has a Trusted Types variant:
+// ?tt=NAME adds require-trusted-types-for 'script' and trusted-types NAME
+// to its CSP, so that the page allows one policy, NAME: civic-consent for
+// the widget's, another name to see the widget stay off.
 const (
-	NoWidgetParam = "nowidget"
-	TwiceParam    = "twice"
+	NoWidgetParam     = "nowidget"
+	TwiceParam        = "twice"
+	TrustedTypesParam = "tt"
 )
+
+// policyName is what ?tt= may name: a Trusted Types policy name that needs
+// no quoting in a CSP.
+var policyName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,40}$`)
+
+// withTrustedTypes returns csp with the Trusted Types directives the
+// request asks for (?tt=NAME), or csp itself.
+func withTrustedTypes(csp string, r *http.Request) string {
+	name := r.URL.Query().Get(TrustedTypesParam)
+	if !policyName.MatchString(name) {
+		return csp
+	}
+	return csp + "; require-trusted-types-for 'script'; trusted-types " + name
+}
 
 // loaderTags is how many times the page includes consent.js: once, unless
 // the request asks for a test variant.

@@ -47,3 +47,23 @@ func TestTestVariantsChangeOnlyTheLoaderTags(t *testing.T) {
 	// The variants are pages of their own for caches.
 	assert.NotEqual(t, do(h, http.MethodGet, "/demo/hostile").Header().Get("ETag"), do(h, http.MethodGet, "/demo/hostile?nowidget=1").Header().Get("ETag"))
 }
+
+func TestHardening9TrustedTypesVariant(t *testing.T) {
+	h := newSite(t, fakeBundle(t))
+	for _, path := range []string{"/contact", "/demo/hostile"} {
+		plain := do(h, http.MethodGet, path)
+		csp := plain.Header().Get("Content-Security-Policy")
+		require.NotContains(t, csp, "trusted-types", path)
+		for query, want := range map[string]string{
+			"?tt=civic-consent": csp + "; require-trusted-types-for 'script'; trusted-types civic-consent",
+			"?tt=other-name":    csp + "; require-trusted-types-for 'script'; trusted-types other-name",
+			"?tt=":              csp,
+			"?tt=a;script-src":  csp,
+			"?tt='none'":        csp,
+		} {
+			w := do(h, http.MethodGet, path+query)
+			assert.Equal(t, want, w.Header().Get("Content-Security-Policy"), path+query)
+			assert.Equal(t, plain.Body.String(), w.Body.String(), "%s: only the CSP differs", path+query)
+		}
+	}
+}

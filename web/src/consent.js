@@ -44,6 +44,66 @@
   var frame = null;
   var pending = [];
 
+  // Trusted Types. On a page whose CSP has require-trusted-types-for
+  // 'script', every HTML, script URL and script text the widget hands the
+  // browser goes through one policy, named civic-consent (the site's CSP
+  // lists it: trusted-types civic-consent), created here, once, and kept
+  // in this closure. It is no pass-through: it makes HTML only of the frame
+  // document this loader built, script URLs only of the bundle's own files
+  // and of what the wasm's rules accept (a URL of an origin the catalogue
+  // lists, see consent.TrustScriptURL), script text only of a blocked
+  // inline script the activation rules allow (the page's nonce). The wasm
+  // hands its rules over once, through trust.rules. Where the browser has
+  // no Trusted Types, plain strings go through as before; where the site's
+  // CSP does not allow the name, the widget is off (fail closed).
+  var POLICY = 'civic-consent';
+  var built = null;
+  var rules = null;
+  var policy = null;
+  function refuse(what, why) {
+    throw new TypeError('the ' + POLICY + ' Trusted Types policy refuses ' + what + ': ' + why);
+  }
+  if (window.trustedTypes && window.trustedTypes.createPolicy) {
+    try {
+      policy = window.trustedTypes.createPolicy(POLICY, {
+        createHTML: function (html) {
+          if (built === null || html !== built) refuse('HTML', 'it is not the document of the widget\'s frame');
+          built = null;
+          return html;
+        },
+        createScriptURL: function (url) {
+          if (url === files.exec || url === files.warm) return url;
+          var why = rules ? rules.scriptURL(url) : 'the widget is not running';
+          if (why !== '') refuse('the script URL ' + url, why);
+          return url;
+        },
+        createScript: function (text, el) {
+          var why = rules ? rules.script(text, el) : 'the widget is not running';
+          if (why !== '') refuse('a script', why);
+          return text;
+        }
+      });
+    } catch (err) {
+      console.error('consent: this page\'s Content-Security-Policy does not allow the Trusted Types policy "' + POLICY +
+        '" (' + err.message + '): add ' + POLICY + ' to its trusted-types directive (trusted-types ' + POLICY +
+        ', next to the names the site already lists); the widget is off and optional services stay off.');
+      return;
+    }
+  }
+  var trust = {
+    html: function (html) { return policy ? policy.createHTML(html) : html; },
+    scriptURL: function (url) { return policy ? policy.createScriptURL(url) : url; },
+    script: function (text, el) { return policy ? policy.createScript(text, el) : text; },
+    // rules takes the wasm's checks, {scriptURL(url), script(text, el)},
+    // each returning '' or why it refuses; only the first call counts, and
+    // it tells whether it was the first.
+    rules: function (r) {
+      if (rules) return false;
+      rules = r;
+      return true;
+    }
+  };
+
   // The page's language: <html lang>, else the django_language cookie.
   function language() {
     var lang = (document.documentElement.lang || '').toLowerCase().split('-')[0];
@@ -283,7 +343,7 @@
     frame.addEventListener('load', function () {
       var w = frame.contentWindow;
       if (!w || !w.document.getElementById('cc-catalogue')) return;
-      bootFrame(w, files, BUNDLE.css, BUNDLE.theme);
+      bootFrame(w, files, BUNDLE.css, BUNDLE.theme, trust);
       var b = boot();
       pending.forEach(function (opener) { b.opener = opener; b.open(); });
       pending = [];
@@ -301,7 +361,8 @@
     frame.style.setProperty('height', '0', 'important');
     frame.style.setProperty('border', '0', 'important');
     frame.style.setProperty('visibility', 'hidden', 'important');
-    frame.srcdoc = srcdoc(lang, p);
+    built = srcdoc(lang, p);
+    frame.srcdoc = trust.html(built);
     host.appendChild(frame);
     document.body.appendChild(host);
     if (p.start === 'later' && BUNDLE.gated) watch();

@@ -14,10 +14,13 @@
  * frame resize only when the size it wants differs from the size it has.
  *
  * window is the frame's window; files holds the URLs of the stylesheet, of
- * wasm_exec.js and of the wasm, css the stylesheet's text and
- * themeProperties the names of the theme's custom properties.
+ * wasm_exec.js and of the wasm, css the stylesheet's text,
+ * themeProperties the names of the theme's custom properties, and trust
+ * the loader's Trusted Types policy (html, scriptURL, script, rules),
+ * through which every script URL goes: the frame's document has the
+ * host's CSP.
  */
-function bootFrame(window, files, css, themeProperties) {
+function bootFrame(window, files, css, themeProperties, trust) {
   'use strict';
   var document = window.document;
   var parent = window.parent;
@@ -204,7 +207,12 @@ function bootFrame(window, files, css, themeProperties) {
     var exec = document.createElement('script');
     exec.onload = function () { module.then(run); };
     exec.onerror = function () { fail('wasm_exec.js did not load (' + files.exec + ')'); };
-    exec.src = files.exec;
+    try {
+      exec.src = trust.scriptURL(files.exec);
+    } catch (err) {
+      fail('wasm_exec.js cannot be loaded (' + err.message + ')');
+      return;
+    }
     document.head.appendChild(exec);
   }
 
@@ -225,7 +233,7 @@ function bootFrame(window, files, css, themeProperties) {
         resolve(e && e.data instanceof window.WebAssembly.Module ? e.data : null);
       }
       try {
-        worker = new window.Worker(files.warm);
+        worker = new window.Worker(trust.scriptURL(files.warm));
         worker.onmessage = worker.onerror = done;
         worker.postMessage({ wasm: wasmURL, exec: files.exec });
         limit = window.setTimeout(done, 30000);
@@ -305,6 +313,8 @@ function bootFrame(window, files, css, themeProperties) {
     setMode: setMode,
     adoptStyles: adoptStyles,
     start: start,
+    // The wasm's way to the loader's Trusted Types policy.
+    trust: { scriptURL: trust.scriptURL, script: trust.script, rules: trust.rules },
     takeQueue: function () {
       var q = queue;
       queue = [];
