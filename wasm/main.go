@@ -75,7 +75,7 @@ func start() (*app.Widget, error) {
 	// through the widget.
 	h := newHost(hostDoc, f, catalogue, lang, styleURL, widget.AllowCategory)
 	widget.Host = h
-	if svc.trust, err = bindTrust(f, h.markup); err != nil {
+	if h.services.trust, err = bindTrust(f, h.markup); err != nil {
 		return nil, err
 	}
 	h.CheckDomain()
