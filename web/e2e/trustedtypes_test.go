@@ -24,11 +24,15 @@ const (
 	// any page.
 	enforcesTT = `typeof window.trustedTypes !== 'undefined'`
 	// watchViolations records, from now on, every CSP violation of the
-	// page and of the widget's frame.
+	// page and of the widget's frame, if there is one yet (a return visit
+	// with nothing to decide has none until the widget is used: call it
+	// again then). It keeps what it recorded on this page.
 	watchViolations = `(() => {
-		window.violations = [];
+		window.violations = window.violations || [];
 		const f = document.querySelector('civic-consent iframe');
-		for (const d of [document, f.contentDocument]) {
+		for (const d of f ? [document, f.contentDocument] : [document]) {
+			if (d.watchedViolations) continue;
+			d.watchedViolations = true;
 			d.addEventListener('securitypolicyviolation', (e) => window.violations.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sample));
 		}
 		return true;
@@ -92,6 +96,7 @@ func TestHardening9TrustedTypesWidgetWorksWithItsPolicy(t *testing.T) {
 		tb.click(`footer [data-consent-open]`)
 		tb.waitMode("modal")
 		tb.waitLive()
+		tb.eval(watchViolations, nil)
 		tb.click(frame(`.cc-prefs [data-action=accept]`))
 		tb.waitMode("button")
 		assert.True(t, tb.record().Services["recaptcha"])
