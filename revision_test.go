@@ -68,7 +68,9 @@ func TestRevisionR13(t *testing.T) {
 		{name: "cookie purpose", change: func(c *Catalogue) { c.Services[4].Cookies[0].Purpose["fr"] = "Anti-spam." }},
 		{name: "cookie lifetime", change: func(c *Catalogue) { c.Services[4].Cookies[0].Lifetime["fr"] = "6 mois maximum" }},
 		{name: "loader notice", change: func(c *Catalogue) { c.Services[4].Loader.Notice["fr"] = "reCAPTCHA." }},
-		{name: "notice link", change: func(c *Catalogue) { c.Services[4].Loader.NoticeLinks[0].URL = "https://policies.google.com/terms?hl=fr" }},
+		{name: "notice link", change: func(c *Catalogue) {
+			c.Services[4].Loader.NoticeLinks[0].URL = "https://policies.google.com/terms?hl=fr"
+		}},
 		{name: "new language", change: func(c *Catalogue) { c.Site.Name["de"] = "Saint-Maur Open Data" }},
 	} {
 		t.Run("changes with "+tc.name, func(t *testing.T) {
