@@ -77,6 +77,8 @@ func TestBundleCachingByName(t *testing.T) {
 		"wasm_exec.abcdef0123.js": immutable,
 		"consent.abcdef0123.css":  immutable,
 		"frame.9876543210.js":     immutable,
+		// The archive of a revision is named by it, and never changes.
+		"catalogue.0123456789ab.json": immutable,
 		"consent.js":              "no-cache",
 		"manifest.json":           "no-cache",
 	}

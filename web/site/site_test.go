@@ -33,6 +33,7 @@ func fakeBundle(t *testing.T) string {
 		"wasm_exec.abcdef0123.js",
 		"consent.abcdef0123.css",
 		"frame.9876543210.js",
+		"catalogue.0123456789ab.json",
 	} {
 		write(name, "identity:"+name)
 		write(name+".br", "br:"+name)
