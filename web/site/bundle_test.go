@@ -79,8 +79,8 @@ func TestBundleCachingByName(t *testing.T) {
 		"frame.9876543210.js":     immutable,
 		// The archive of a revision is named by it, and never changes.
 		"catalogue.0123456789ab.json": immutable,
-		"consent.js":              "no-cache",
-		"manifest.json":           "no-cache",
+		"consent.js":                  "no-cache",
+		"manifest.json":               "no-cache",
 	}
 	for name, want := range tests {
 		for _, enc := range []string{"", "br"} {
