@@ -47,6 +47,9 @@ func (p *Preferences) Render() app.UI {
 				),
 				app.Div().Class("cc-prefs-body").Body(
 					app.P().Text(text(s.Lang, labelPreferencesIntro)+" "+text(s.Lang, labelChangeLater)),
+					app.If(s.Catalogue.Site.Receipts != "" && s.RecordID != "", func() app.UI {
+						return app.P().ID("cc-receipt").Class("cc-receipt").Text(fmt.Sprintf(text(s.Lang, labelReceiptID), s.RecordID))
+					}),
 					app.Range(s.Catalogue.Categories).Slice(func(i int) app.UI {
 						return p.category(s.Catalogue.Categories[i])
 					}),

@@ -26,6 +26,7 @@ const (
 	labelChangeLater
 	labelReceiver
 	labelSaveFailed
+	labelReceiptID
 )
 
 var labels = map[string]map[label]string{
@@ -51,6 +52,7 @@ var labels = map[string]map[label]string{
 		labelChangeLater:      "Vous pourrez changer d'avis à tout moment avec le bouton « Gestion des cookies ».",
 		labelReceiver:         "Destinataire des données : %s.",
 		labelSaveFailed:       "Votre choix n'a pas pu être enregistré : les services optionnels restent désactivés.",
+		labelReceiptID:        "Référence de votre choix, à citer au délégué à la protection des données : %s",
 	},
 	"en": {
 		labelTitle:            "Your cookie choices",
@@ -74,6 +76,7 @@ var labels = map[string]map[label]string{
 		labelChangeLater:      "You can change your mind at any time with the “Cookie settings” button.",
 		labelReceiver:         "Data recipient: %s.",
 		labelSaveFailed:       "Your choice could not be saved: optional services stay off.",
+		labelReceiptID:        "Reference of your choice, to quote to the data protection officer: %s",
 	},
 }
 
