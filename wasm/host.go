@@ -25,6 +25,10 @@ type host struct {
 	markup    *markup
 	google    *googleConsent
 	events    *events
+	// session is the widget's, whose record id the host updates on
+	// every choice; outbox sends the receipts.
+	session *app.Session
+	outbox  *app.Outbox
 	// kept is the record made on this page when a copy of the cookie
 	// that the page cannot clear makes the stored one ambiguous.
 	kept string
@@ -81,6 +85,15 @@ func (h *host) Record(c app.Choice) error {
 		consoleError("%v", err)
 	}
 	h.events.Changed(before, after)
+	if h.session != nil {
+		h.session.RecordID = rec.ID
+	}
+	if h.outbox != nil {
+		action := consent.ChoiceAction(before.Record, rec, h.page.GPC())
+		if err := h.outbox.Stored(consent.NewReceipt(rec, action)); err != nil {
+			consoleWarn("keeping the consent receipt until it is acknowledged: %v", err)
+		}
+	}
 	return nil
 }
 

@@ -76,6 +76,8 @@ func start() (*app.Widget, error) {
 		consoleError("%v", err)
 	}
 	h := &host{page: hostDoc, frame: f, catalogue: catalogue, services: svc, markup: newMarkup(svc), google: google, events: &events{page: hostDoc}}
+	h.session = session
+	h.outbox = &app.Outbox{Endpoint: catalogue.Site.Receipts, Pending: receiptSlot{page: hostDoc}, Send: hostDoc.postReceipt}
 	widget.Host = h
 	h.CheckDomain()
 
@@ -94,6 +96,11 @@ func start() (*app.Widget, error) {
 		if err := google.Update(decision); err != nil {
 			consoleError("%v", err)
 		}
+	}
+	// A receipt an earlier page could not deliver, once more, before the
+	// clicks replayed below can make new ones.
+	if err := h.outbox.Retry(); err != nil {
+		consoleWarn("retrying the pending consent receipt: %v", err)
 	}
 	if err := bind(f, widget, h); err != nil {
 		return nil, err
