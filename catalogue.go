@@ -201,7 +201,7 @@ func Seed() *Catalogue {
 		Site: Site{
 			Name:       Text{"fr": "Saint-Maur Open Data", "en": "Saint-Maur Open Data"},
 			PolicyURL:  "/charte-cookies",
-			Receipts:   "/receipts",
+			Receipts:   "/consent/receipts",
 			Contact:    Text{"fr": "Hôtel de ville, place Charles-de-Gaulle, 94100 Saint-Maur-des-Fossés", "en": "Town hall, place Charles-de-Gaulle, 94100 Saint-Maur-des-Fossés, France"},
 			MaxAgeDays: DefaultMaxAgeDays,
 			Intro: Text{

@@ -84,7 +84,7 @@ func TestRevisionR13(t *testing.T) {
 		{name: "service order", change: func(c *Catalogue) { slices.Reverse(c.Services) }},
 		{name: "loader placeholder", change: func(c *Catalogue) { c.Services[4].Loader.Placeholder = "#captcha" }},
 		{name: "service origins", change: func(c *Catalogue) { c.Services[4].Origins = []string{"https://www.gstatic.com"} }},
-		{name: "receipts endpoint", change: func(c *Catalogue) { c.Site.Receipts = "/consent/receipts" }},
+		{name: "receipts endpoint", change: func(c *Catalogue) { c.Site.Receipts = "/receipts" }},
 		{
 			name:   "cookie order",
 			base:   func(c *Catalogue) { c.Services[0].Cookies = append(c.Services[0].Cookies, Cookie{Name: "a"}) },
