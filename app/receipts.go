@@ -4,10 +4,11 @@ package app
 // receipts endpoint (consent.Site.Receipts), so that sending never delays
 // or blocks a choice and a receipt that fails is retried once:
 //
-//   - Stored keeps the receipt as the pending one before sending it, and
-//     forgets it once the endpoint acknowledged it. One that fails, or whose
-//     answer never comes because the page went away, stays pending (only
-//     the latest: there is one slot).
+//   - Stored sends the receipt at once, without waiting for the answer. One
+//     that fails (no answer, or not 2xx) becomes the pending one: there is
+//     one slot, and the latest failure takes it. One acknowledged leaves no
+//     trace in the visitor's storage. (The request is sent with keepalive,
+//     so it is delivered even when the page goes away before the answer.)
 //   - Retry, on a later page where the widget runs, takes the pending
 //     receipt out of the slot and sends it once more; whatever happens then,
 //     it is not kept again.
@@ -32,21 +33,20 @@ type Slot interface {
 	Clear() error
 }
 
-// Stored sends the receipt of a choice just stored, keeping it pending
-// until the endpoint acknowledges it. The error is the slot's: the receipt
-// is sent anyway.
-func (o *Outbox) Stored(body []byte) error {
+// Stored sends the receipt of a choice just stored, and keeps it pending
+// if it fails; failed, when set, hears about a slot that cannot keep it.
+func (o *Outbox) Stored(body []byte, failed func(error)) {
 	if o.Endpoint == "" {
-		return nil
+		return
 	}
-	err := o.Pending.Set(string(body))
 	o.Send(o.Endpoint, body, func(ok bool) {
-		if cur, found := o.Pending.Get(); ok && found && cur == string(body) {
-			// A later choice may have taken the slot meanwhile: keep it.
-			_ = o.Pending.Clear()
+		if ok {
+			return
+		}
+		if err := o.Pending.Set(string(body)); err != nil && failed != nil {
+			failed(err)
 		}
 	})
-	return err
 }
 
 // Retry sends the pending receipt, if any, for the last time.

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -31,20 +32,19 @@ func (w *wire) send(endpoint string, body []byte, done func(bool)) {
 func TestOutboxSendsAndForgetsAnAcknowledgedReceipt(t *testing.T) {
 	s, w := &slot{}, &wire{}
 	o := &Outbox{Endpoint: "/receipts", Pending: s, Send: w.send}
-	require.NoError(t, o.Stored([]byte(`{"a":1}`)))
+	o.Stored([]byte(`{"a":1}`), nil)
 	assert.Equal(t, []string{`/receipts {"a":1}`}, w.sent, "sent at once, without waiting")
-	assert.True(t, s.found, "pending until acknowledged")
 	w.pending[0](true)
-	assert.False(t, s.found)
+	assert.False(t, s.found, "an acknowledged receipt leaves nothing in storage")
 
 	require.NoError(t, o.Retry())
-	assert.Len(t, w.sent, 1, "nothing left to retry")
+	assert.Len(t, w.sent, 1, "nothing to retry")
 }
 
 func TestOutboxRetriesAFailedReceiptOnce(t *testing.T) {
 	s, w := &slot{}, &wire{}
 	o := &Outbox{Endpoint: "/receipts", Pending: s, Send: w.send}
-	require.NoError(t, o.Stored([]byte(`{"a":1}`)))
+	o.Stored([]byte(`{"a":1}`), nil)
 	w.pending[0](false)
 	assert.Equal(t, `{"a":1}`, s.body, "a failed receipt is kept")
 
@@ -60,30 +60,39 @@ func TestOutboxRetriesAFailedReceiptOnce(t *testing.T) {
 	assert.Len(t, w.sent, 2, "retried once only")
 }
 
-func TestOutboxKeepsAReceiptWhoseAnswerNeverCame(t *testing.T) {
+func TestOutboxKeepsTheLatestFailure(t *testing.T) {
 	s, w := &slot{}, &wire{}
 	o := &Outbox{Endpoint: "/receipts", Pending: s, Send: w.send}
-	require.NoError(t, o.Stored([]byte(`{"a":1}`)))
-	// The page went away: done is never called.
-	require.NoError(t, (&Outbox{Endpoint: "/receipts", Pending: s, Send: w.send}).Retry())
-	assert.Len(t, w.sent, 2)
+	o.Stored([]byte(`{"a":1}`), nil)
+	o.Stored([]byte(`{"a":2}`), nil)
+	w.pending[1](false)
+	w.pending[0](true)
+	assert.Equal(t, `{"a":2}`, s.body, "the first one's success leaves the second's failure pending")
+	o.Stored([]byte(`{"a":3}`), nil)
+	w.pending[2](false)
+	assert.Equal(t, `{"a":3}`, s.body, "one slot: the latest failure")
 }
 
-func TestOutboxKeepsTheLatestReceiptPending(t *testing.T) {
-	s, w := &slot{}, &wire{}
-	o := &Outbox{Endpoint: "/receipts", Pending: s, Send: w.send}
-	require.NoError(t, o.Stored([]byte(`{"a":1}`)))
-	require.NoError(t, o.Stored([]byte(`{"a":2}`)))
-	w.pending[0](true)
-	assert.Equal(t, `{"a":2}`, s.body, "the first one's answer leaves the second pending")
-	w.pending[1](false)
-	assert.Equal(t, `{"a":2}`, s.body)
+func TestOutboxSaysWhenTheSlotFails(t *testing.T) {
+	w := &wire{}
+	o := &Outbox{Endpoint: "/receipts", Pending: brokenSlot{}, Send: w.send}
+	var got []error
+	o.Stored([]byte(`{"a":1}`), func(err error) { got = append(got, err) })
+	w.pending[0](false)
+	require.Len(t, got, 1)
+	assert.ErrorContains(t, got[0], "storage is full")
 }
+
+type brokenSlot struct{}
+
+func (brokenSlot) Get() (string, bool) { return "", false }
+func (brokenSlot) Set(string) error    { return errors.New("storage is full") }
+func (brokenSlot) Clear() error        { return nil }
 
 func TestOutboxWithoutEndpointSendsNothing(t *testing.T) {
 	s, w := &slot{}, &wire{}
 	o := &Outbox{Pending: s, Send: w.send}
-	require.NoError(t, o.Stored([]byte(`{"a":1}`)))
+	o.Stored([]byte(`{"a":1}`), nil)
 	assert.Empty(t, w.sent)
 	assert.False(t, s.found, "nothing kept either")
 

@@ -90,9 +90,9 @@ func (h *host) Record(c app.Choice) error {
 	}
 	if h.outbox != nil {
 		action := consent.ChoiceAction(before.Record, rec, h.page.GPC())
-		if err := h.outbox.Stored(consent.NewReceipt(rec, action)); err != nil {
-			consoleWarn("keeping the consent receipt until it is acknowledged: %v", err)
-		}
+		h.outbox.Stored(consent.NewReceipt(rec, action), func(err error) {
+			consoleWarn("keeping the unacknowledged consent receipt for the next page: %v", err)
+		})
 	}
 	return nil
 }
