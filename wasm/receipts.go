@@ -64,9 +64,11 @@ func (s receiptSlot) Clear() error {
 
 // postReceipt POSTs a receipt body as JSON to path on the host page's
 // origin, with keepalive so that it outlives the page, and calls done with
-// whether the answer was 2xx once it comes. It uses the frame's own fetch,
-// which the host page's scripts cannot replace, and sends no credentials
-// but the site's own: the body is all the endpoint learns.
+// whether the answer was 2xx once it comes. It calls the host page's
+// fetch, so that the request is the page's own (its origin, its CSP's
+// connect-src 'self': Firefox does not match 'self' from the srcdoc
+// frame), and sends no credentials but the site's own: the body is all the
+// endpoint learns.
 func (p *page) postReceipt(path string, body []byte, done func(ok bool)) {
 	if err := p.post(path, body, done); err != nil {
 		consoleWarn("sending the consent receipt to %s: %v; it is kept for the next page", path, err)
@@ -87,10 +89,6 @@ func (p *page) post(path string, body []byte, done func(ok bool)) error {
 	if err != nil {
 		return err
 	}
-	fetch, err := get(safejs.Global(), "fetch")
-	if err != nil {
-		return err
-	}
 	init, err := safejs.ValueOf(map[string]any{
 		"method":      "POST",
 		"keepalive":   true,
@@ -103,7 +101,7 @@ func (p *page) post(path string, body []byte, done func(ok bool)) error {
 	if err != nil {
 		return err
 	}
-	promise, err := fetch.Invoke(o+path, init)
+	promise, err := p.window.Call("fetch", o+path, init)
 	if err != nil {
 		return err
 	}
