@@ -71,7 +71,7 @@ func (s receiptSlot) Clear() error {
 // endpoint learns.
 func (p *page) postReceipt(path string, body []byte, done func(ok bool)) {
 	if err := p.post(path, body, done); err != nil {
-		consoleWarn("sending the consent receipt to %s: %v; it is kept for the next page", path, err)
+		consoleWarn("sending the consent receipt to %s: %v", path, err)
 		done(false)
 	}
 }
@@ -110,7 +110,7 @@ func (p *page) post(path string, body []byte, done func(ok bool)) error {
 		onOK.Release()
 		onErr.Release()
 		if !ok {
-			consoleWarn("the consent receipt was not acknowledged by %s; it is kept for the next page", path)
+			consoleWarn("the consent receipt was not acknowledged by %s", path)
 		}
 		done(ok)
 	}
