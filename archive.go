@@ -14,9 +14,10 @@ func ArchiveName(revision string) string {
 // that the revision in a consent record always leads to the wording the
 // visitor was shown; ParseCatalogue reads it back.
 //
-// The revision leaves texts out, so two catalogues differing only in
-// wording have the same name and different content: a site that keeps old
-// archives must not let a later build overwrite one.
+// The revision covers every visitor-facing text, so a new wording gets a new
+// name and an archive is never overwritten by other words; two catalogues
+// of one revision differ only in what the visitor is not shown (display
+// order, placeholders, origins, the receipts path).
 func (c *Catalogue) Archive() (name string, data []byte, err error) {
 	data, err = c.JSON()
 	if err != nil {

@@ -118,6 +118,11 @@ type Site struct {
 	// commands: "default" (every type denied) as soon as the loader runs,
 	// then "update" from the categories' ConsentMode on every choice.
 	ConsentMode bool `json:"consentMode,omitempty"`
+	// Receipts, when set, is the path of the site (a same-origin path
+	// starting with a single /, no query or fragment) where the widget
+	// POSTs a receipt after every choice it stores (see NewReceipt); a
+	// web/receipts Handler answers it there. Empty sends nothing.
+	Receipts string `json:"receipts,omitempty"`
 }
 
 // Positions of the first layer.
@@ -239,6 +244,7 @@ func Seed() *Catalogue {
 		Site: Site{
 			Name:       Text{"fr": "Saint-Maur Open Data", "en": "Saint-Maur Open Data"},
 			PolicyURL:  LangURL{All: "/charte-cookies"},
+			Receipts:   "/consent/receipts",
 			Contact:    Text{"fr": "Hôtel de ville, place Charles-de-Gaulle, 94100 Saint-Maur-des-Fossés", "en": "Town hall, place Charles-de-Gaulle, 94100 Saint-Maur-des-Fossés, France"},
 			MaxAgeDays: DefaultMaxAgeDays,
 			Intro: Text{

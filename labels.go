@@ -43,6 +43,7 @@ const (
 	LabelReceiver         Label = "receiver"
 	LabelPrivacyPolicy    Label = "privacyPolicy"
 	LabelSaveFailed       Label = "saveFailed"
+	LabelReceiptID        Label = "receiptId"
 
 	LabelPlaceholderService  Label = "placeholderService"
 	LabelPlaceholderCategory Label = "placeholderCategory"
@@ -74,6 +75,7 @@ var labelVars = map[Label][]string{
 	LabelReceiver:      {"provider"},
 	LabelPrivacyPolicy: {"provider"},
 	LabelSaveFailed:    nil,
+	LabelReceiptID:     {"id"},
 
 	LabelPlaceholderService:  {"provider", "service"},
 	LabelPlaceholderCategory: {"category"},

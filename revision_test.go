@@ -50,6 +50,34 @@ func TestRevisionR13(t *testing.T) {
 		{name: "loader param value", base: withParam, change: func(c *Catalogue) { c.Services[4].Loader.Params["render"] = "onload" }},
 		{name: "placement", change: func(c *Catalogue) { c.Services[4].Loader.Placement = "body" }},
 		{name: "loader removed", change: func(c *Catalogue) { c.Services[4].Loader = nil }},
+		// Every visitor-facing text: the archive of a revision must be
+		// the wording the visitor read.
+		{name: "site name", change: func(c *Catalogue) { c.Site.Name["en"] = "Saint-Maur data" }},
+		{name: "intro", change: func(c *Catalogue) { c.Site.Intro["fr"] = "Bonjour." }},
+		{name: "contact", change: func(c *Catalogue) { c.Site.Contact["fr"] = "Mairie" }},
+		{name: "contact URL", change: func(c *Catalogue) { c.Site.ContactURL = "mailto:dpo@example.org" }},
+		{name: "policy URL", change: func(c *Catalogue) { c.Site.PolicyURL = LangURL{All: "/cookies"} }},
+		{name: "policy URL per language", change: func(c *Catalogue) {
+			c.Site.PolicyURL = LangURL{ByLang: map[string]string{"fr": "/charte-cookies", "en": "/en/cookies"}}
+		}},
+		{name: "a label of the catalogue", change: func(c *Catalogue) {
+			c.Labels = map[string]LabelSet{"fr": {LabelAcceptAll: "J'accepte tout"}}
+		}},
+		{name: "policy intro paragraph", change: func(c *Catalogue) { c.Site.PolicyIntro[0]["fr"] = "Autre." }},
+		{name: "policy intro removed", change: func(c *Catalogue) { c.Site.PolicyIntro = nil }},
+		{name: "policy intro order", change: func(c *Catalogue) { slices.Reverse(c.Site.PolicyIntro) }},
+		{name: "category title", change: func(c *Catalogue) { c.Categories[1].Title["fr"] = "Formulaire" }},
+		{name: "category description", change: func(c *Catalogue) { c.Categories[0].Description["en"] = "Needed." }},
+		{name: "refusal text", change: func(c *Catalogue) { c.Categories[1].Refusal["en"] = "No form." }},
+		{name: "service name", change: func(c *Catalogue) { c.Services[0].Name["en"] = "Login" }},
+		{name: "privacy URL", change: func(c *Catalogue) { c.Services[4].PrivacyURL = "https://policies.google.com/privacy?hl=fr" }},
+		{name: "cookie purpose", change: func(c *Catalogue) { c.Services[4].Cookies[0].Purpose["fr"] = "Anti-spam." }},
+		{name: "cookie lifetime", change: func(c *Catalogue) { c.Services[4].Cookies[0].Lifetime["fr"] = "6 mois maximum" }},
+		{name: "loader notice", change: func(c *Catalogue) { c.Services[4].Loader.Notice["fr"] = "reCAPTCHA." }},
+		{name: "notice link", change: func(c *Catalogue) {
+			c.Services[4].Loader.NoticeLinks[0].URL = "https://policies.google.com/terms?hl=fr"
+		}},
+		{name: "new language", change: func(c *Catalogue) { c.Site.Name["de"] = "Saint-Maur Open Data" }},
 	} {
 		t.Run("changes with "+tc.name, func(t *testing.T) {
 			before, after := tc.revisions()
@@ -58,24 +86,11 @@ func TestRevisionR13(t *testing.T) {
 	}
 
 	for _, tc := range []revisionCase{
-		{name: "category title", change: func(c *Catalogue) { c.Categories[1].Title["fr"] = "Formulaire" }},
-		{name: "refusal text", change: func(c *Catalogue) { c.Categories[1].Refusal["en"] = "No form." }},
-		{name: "cookie purpose and lifetime", change: func(c *Catalogue) {
-			c.Services[4].Cookies[0].Purpose["fr"] = "Anti-spam."
-			c.Services[4].Cookies[0].Lifetime["fr"] = "6 mois maximum"
-		}},
-		{name: "service name", change: func(c *Catalogue) { c.Services[0].Name["en"] = "Login" }},
-		{name: "site texts", change: func(c *Catalogue) {
-			c.Site.Intro["fr"] = "Bonjour."
-			c.Site.Contact["fr"] = "Mairie"
-			c.Site.PolicyIntro = nil
-		}},
-		{name: "loader notice and placeholder", change: func(c *Catalogue) {
-			c.Services[4].Loader.Notice["fr"] = "reCAPTCHA."
-			c.Services[4].Loader.Placeholder = "#captcha"
-		}},
 		{name: "category order", change: func(c *Catalogue) { slices.Reverse(c.Categories) }},
 		{name: "service order", change: func(c *Catalogue) { slices.Reverse(c.Services) }},
+		{name: "loader placeholder", change: func(c *Catalogue) { c.Services[4].Loader.Placeholder = "#captcha" }},
+		{name: "service origins", change: func(c *Catalogue) { c.Services[4].Origins = []string{"https://www.gstatic.com"} }},
+		{name: "receipts endpoint", change: func(c *Catalogue) { c.Site.Receipts = "/receipts" }},
 		{
 			name:   "cookie order",
 			base:   func(c *Catalogue) { c.Services[0].Cookies = append(c.Services[0].Cookies, Cookie{Name: "a"}) },

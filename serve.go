@@ -5,11 +5,19 @@
 //
 //	go run serve.go [-addr 127.0.0.1:8080] [-dir web/dist] [-build]
 //	go run serve.go -catalogue web/catalogues/library.json [-demo library] [-dir DIR]
+//	go run serve.go [-receipts DIR] [-token TOKEN]
 //
 // With -catalogue, the bundle is built from that site's catalogue, into a
 // temporary folder unless -dir names one (never web/dist, which holds the
 // seed's), and the demo host site is the catalogue's own when web/demo has
 // one named like the file (library.json: the library's), else the seed's.
+//
+// When the catalogue names a receipts endpoint (site.receipts, as the
+// seed's does), the receipts the widget sends are stored there in a SQLite
+// file, receipts.db in -receipts DIR (default: a temporary folder removed at
+// stop), for every revision archived in the bundle folder. The DPO's export
+// needs the token given by -token or CONSENT_RECEIPTS_TOKEN; without one it
+// is off: there is no default token.
 //
 // The first line it prints is the site's URL; build output and errors go to
 // stderr. Run it from the module root, where build.sh is. SIGINT or SIGTERM
@@ -17,11 +25,14 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"log"
+	"maps"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -30,6 +41,7 @@ import (
 	"time"
 
 	consent "github.com/civic-consent/consent"
+	"github.com/civic-consent/consent/web/receipts"
 	"github.com/civic-consent/consent/web/site"
 )
 
@@ -48,8 +60,13 @@ func run() error {
 	dir := flag.String("dir", "web/dist", "bundle directory, served at /consent/")
 	build := flag.Bool("build", false, "rebuild the bundle with ./build.sh even if it exists")
 	catalogue := flag.String("catalogue", "", "a site's catalogue (JSON) to build the bundle from; default: the seed's")
+	receiptsDir := flag.String("receipts", "", "folder of the receipts' SQLite file, receipts.db (default: a temporary folder)")
+	token := flag.String("token", "", "bearer token of the receipts export (default $CONSENT_RECEIPTS_TOKEN; none turns the export off)")
 	demo := flag.String("demo", "", `demo host site: "`+site.DemoLibrary+`", or the seed's when empty (default with -catalogue: the file's name, if a demo has it)`)
 	flag.Parse()
+	if *token == "" {
+		*token = os.Getenv("CONSENT_RECEIPTS_TOKEN")
+	}
 	// A signal stops the server rather than the process, so that the
 	// deferred removal runs.
 	stop := make(chan os.Signal, 1)
@@ -97,6 +114,14 @@ func run() error {
 	default:
 	}
 	cfg.BundleDir = *dir
+	if c := cmp.Or(cfg.Catalogue, consent.Seed()); c.Site.Receipts != "" {
+		h, closeStore, err := receiptsHandler(c, *dir, *receiptsDir, *token)
+		if err != nil {
+			return err
+		}
+		defer closeStore()
+		cfg.Receipts = h
+	}
 	handler, err := site.New(cfg)
 	if err != nil {
 		return err
@@ -118,4 +143,45 @@ func run() error {
 		defer cancel()
 		return srv.Shutdown(ctx)
 	}
+}
+
+// receiptsHandler opens the demo's receipts store, a SQLite file in dir or
+// in a temporary folder, and returns its handler, accepting the catalogue c
+// and every revision archived in the bundle folder bundleDir; closeStore
+// closes the store and removes the temporary folder.
+func receiptsHandler(c *consent.Catalogue, bundleDir, dir, token string) (h http.Handler, closeStore func(), err error) {
+	cleanup := func() {}
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "civic-consent-receipts-")
+		if err != nil {
+			return nil, nil, err
+		}
+		dir, cleanup = tmp, func() { os.RemoveAll(tmp) }
+	}
+	catalogues := receipts.NewCatalogues(c)
+	if files, _ := filepath.Glob(filepath.Join(bundleDir, consent.ArchiveName("*"))); len(files) > 0 {
+		archived, err := receipts.LoadCatalogues(files)
+		if err != nil {
+			cleanup()
+			return nil, nil, err
+		}
+		maps.Copy(catalogues, archived)
+	}
+	store, err := receipts.OpenSQLite(filepath.Join(dir, "receipts.db"))
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	// No rate limit: the preview's visitors, browsers under test
+	// included, all come from 127.0.0.1.
+	rh, err := receipts.NewHandler(receipts.Config{Store: store, Catalogues: catalogues, Token: token})
+	if err != nil {
+		store.Close()
+		cleanup()
+		return nil, nil, err
+	}
+	if token == "" {
+		log.Printf("receipts are stored in %s; the export is off (no -token or CONSENT_RECEIPTS_TOKEN)", dir)
+	}
+	return rh, func() { store.Close(); cleanup() }, nil
 }

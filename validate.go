@@ -47,8 +47,9 @@ var (
 //     says what refusing it means (R7);
 //   - a loader has an absolute https URL without query or fragment, a
 //     placement "head" or "body", and its service a https privacy URL (R7);
-//   - every URL is strict (checkHTTPS, checkPolicyURL, checkContactURL):
-//     https only (a path of the site for policyUrl, mailto: for contactUrl),
+//   - every URL is strict (checkHTTPS, checkPolicyURL, checkContactURL,
+//     checkReceiptsPath): https only (a path of the site for policyUrl, a
+//     plain path of the site for receipts, mailto: for contactUrl),
 //     parsed, with a lowercase host name and no user info, and no quote,
 //     backslash, angle bracket, backtick, white space or control character;
 //     texts hold no control character but line breaks and tabs;
@@ -146,6 +147,11 @@ func (v *validator) site(s Site) {
 	if s.ContactURL != "" {
 		if err := checkContactURL(s.ContactURL); err != nil {
 			v.add("site.contactUrl", "%v", err)
+		}
+	}
+	if s.Receipts != "" {
+		if err := checkReceiptsPath(s.Receipts); err != nil {
+			v.add("site.receipts", "%v", err)
 		}
 	}
 	if s.CookieDomain != "" && !plausibleDomain(s.CookieDomain) {
@@ -368,6 +374,21 @@ func checkPath(s string) error {
 	}
 	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || u.Scheme != "" || u.Host != "" || u.Opaque != "" {
 		return fmt.Errorf("%q is not a path starting with a single /", s)
+	}
+	return nil
+}
+
+// checkReceiptsPath accepts a path of the site, as checkPath does, without
+// a query or fragment: receipts go to the page's own origin only.
+func checkReceiptsPath(s string) error {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") {
+		return fmt.Errorf("%q is not a path of the site starting with a single / (receipts go to the page's own origin only)", s)
+	}
+	if err := checkPath(s); err != nil {
+		return err
+	}
+	if strings.ContainsAny(s, "?#") {
+		return fmt.Errorf("%q has a query or fragment: want a plain path such as /receipts", s)
 	}
 	return nil
 }

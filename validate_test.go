@@ -290,3 +290,34 @@ func TestHardening1TextsHoldNoControlCharacter(t *testing.T) {
 	c.Site.Intro["fr"] = "Ligne\n\tsuivante"
 	require.NoError(t, c.Validate())
 }
+
+// TestReceiptsEndpointIsAPathOfTheSite: receipts go to the page's own
+// origin only, so site.receipts takes a plain path and nothing else, and
+// every refusal names the field.
+func TestReceiptsEndpointIsAPathOfTheSite(t *testing.T) {
+	for _, tc := range []struct{ name, path, msg string }{
+		{"https URL", "https://example.org/receipts", "not a path of the site"},
+		{"http URL", "http://127.0.0.1/receipts", "not a path of the site"},
+		{"scheme-relative", "//evil.example/receipts", "not a path of the site"},
+		{"javascript", "javascript:alert(1)", "not a path of the site"},
+		{"relative", "receipts", "not a path of the site"},
+		{"backslash", `/\evil.example/`, `contains '\\'`},
+		{"quote", `/receipts"x`, `contains '"'`},
+		{"space", "/my receipts", "white space"},
+		{"NUL", "/receipts\x00", "control character U+0000"},
+		{"query", "/receipts?site=1", "query or fragment"},
+		{"fragment", "/receipts#x", "query or fragment"},
+		{"bad escape", "/receipts%zz", "not a valid path"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := Seed()
+			c.Site.Receipts = tc.path
+			requireFieldError(t, c.Validate(), "site.receipts", tc.msg)
+		})
+	}
+	for _, path := range []string{"", "/receipts", "/api/consent/receipts", "/re%C3%A7us"} {
+		c := Seed()
+		c.Site.Receipts = path
+		assert.NoError(t, c.Validate(), path)
+	}
+}

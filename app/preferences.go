@@ -45,6 +45,9 @@ func (p *Preferences) Render() app.UI {
 				),
 				app.Div().Class("cc-prefs-body").Body(
 					app.P().Text(s.Label(consent.LabelPreferencesIntro)+" "+s.Label(consent.LabelChangeLater)),
+					app.If(s.Catalogue.Site.Receipts != "" && s.RecordID != "", func() app.UI {
+						return app.P().ID("cc-receipt").Class("cc-receipt").Text(s.Label(consent.LabelReceiptID, "id", s.RecordID))
+					}),
 					app.Range(s.Catalogue.Categories).Slice(func(i int) app.UI {
 						return p.category(s.Catalogue.Categories[i])
 					}),

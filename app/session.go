@@ -51,6 +51,10 @@ type Session struct {
 	Catalogue *consent.Catalogue
 	Lang      string
 	View      View
+	// RecordID is the consent id of the choice in force, which the
+	// preferences show when the site keeps receipts, so that the visitor
+	// can quote it to the site's DPO; "" when no choice is stored.
+	RecordID string
 
 	// draft holds an on/off for every optional service.
 	draft map[string]bool
@@ -66,6 +70,9 @@ func NewSession(c *consent.Catalogue, lang string, d consent.Decision) *Session 
 	s := &Session{Catalogue: c, Lang: lang, View: ViewButton, draft: map[string]bool{}}
 	if d.Ask {
 		s.View = ViewBanner
+	}
+	if d.Record != nil {
+		s.RecordID = d.Record.ID
 	}
 	for _, svc := range c.Services {
 		if !s.necessary(svc.Category) {

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	consent "github.com/civic-consent/consent"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -214,4 +215,29 @@ func TestLabelsFollowTheCatalogue(t *testing.T) {
 	assert.Contains(t, policy, "<h1>Cookie-Richtlinie</h1>")
 	assert.Contains(t, policy, "Erfordert Ihre Einwilligung")
 	assert.Contains(t, policy, "(Drittanbieter-Cookie)")
+}
+
+// TestPreferencesShowTheReceiptID: where the site keeps receipts, the
+// visitor finds the id of their choice in the preferences, to quote to the
+// DPO; before any choice, or without receipts, there is none to show.
+func TestPreferencesShowTheReceiptID(t *testing.T) {
+	c := consent.Seed()
+	require.NotEmpty(t, c.Site.Receipts, "the seed keeps receipts")
+	rec := consent.AcceptAll(c, now.Add(-time.Hour), "7vN_2kQ-xYb0LmPa")
+	s := NewSession(c, "fr", consent.Decide(c, "cookies_preferences="+rec.Encode(), now, false))
+	s.OpenPreferences()
+	html := app.HTMLString(&Widget{Session: s})
+	assert.Contains(t, html, "à citer au délégué à la protection des données : 7vN_2kQ-xYb0LmPa")
+
+	s.RecordID = "AAAAAAAAAAAAAAAA" // a new choice, as the host sets it
+	assert.Contains(t, app.HTMLString(&Widget{Session: s}), "AAAAAAAAAAAAAAAA")
+
+	first := firstVisit(t)
+	first.OpenPreferences()
+	assert.NotContains(t, app.HTMLString(&Widget{Session: first}), `id="cc-receipt"`, "no choice yet")
+
+	c.Site.Receipts = ""
+	s = NewSession(c, "en", consent.Decide(c, "cookies_preferences="+consent.AcceptAll(c, now.Add(-time.Hour), "7vN_2kQ-xYb0LmPa").Encode(), now, false))
+	s.OpenPreferences()
+	assert.NotContains(t, app.HTMLString(&Widget{Session: s}), "7vN_2kQ-xYb0LmPa", "no receipts, no reference to quote")
 }

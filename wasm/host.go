@@ -23,21 +23,31 @@ type host struct {
 	markup    *markup
 	google    *googleConsent
 	events    *events
+	// session is the widget's, whose record id the host updates on
+	// every choice; outbox sends the receipts.
+	session *app.Session
+	outbox  *app.Outbox
 	// kept is the record made on this page when a copy of the cookie
 	// that the page cannot clear makes the stored one ambiguous.
 	kept string
 }
 
-// newHost binds the widget to the host page pg: the services and their
-// placeholders (whose "Autoriser" button calls allow), the page's
-// data-consent markup, Google Consent Mode and the consent:change event.
-func newHost(pg *page, f *frame, c *consent.Catalogue, lang, styleURL string, allow func(categoryID string)) *host {
-	svc := &services{page: pg, catalogue: c, lang: lang, styleURL: styleURL, adoptStyles: f.AdoptStyles, allow: allow}
+// newHost binds the widget's session to the host page pg: the services and
+// their placeholders (whose "Autoriser" button calls allow), the page's
+// data-consent markup, Google Consent Mode, the consent:change event and
+// the receipts (sent where the catalogue names an endpoint).
+func newHost(pg *page, f *frame, session *app.Session, styleURL string, allow func(categoryID string)) *host {
+	c := session.Catalogue
+	svc := &services{page: pg, catalogue: c, lang: session.Lang, styleURL: styleURL, adoptStyles: f.AdoptStyles, allow: allow}
 	google, err := newGoogleConsent(c)
 	if err != nil {
 		consoleError("%v", err)
 	}
-	return &host{page: pg, frame: f, catalogue: c, services: svc, markup: newMarkup(svc), google: google, events: &events{page: pg}}
+	return &host{
+		page: pg, frame: f, catalogue: c, session: session,
+		services: svc, markup: newMarkup(svc), google: google, events: &events{page: pg},
+		outbox: &app.Outbox{Endpoint: c.Site.Receipts, Pending: receiptSlot{page: pg}, Send: pg.postReceipt},
+	}
 }
 
 // Record writes the choice as a complete consent record, checks the browser
@@ -88,6 +98,15 @@ func (h *host) Record(c app.Choice) error {
 		consoleError("%v", err)
 	}
 	h.events.Changed(before, after)
+	if h.session != nil {
+		h.session.RecordID = rec.ID
+	}
+	if h.outbox != nil {
+		action := consent.ChoiceAction(before.Record, rec, h.page.GPC())
+		h.outbox.Stored(consent.NewReceipt(rec, action), func(err error) {
+			consoleWarn("keeping the unacknowledged consent receipt for the next page: %v", err)
+		})
+	}
 	return nil
 }
 

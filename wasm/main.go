@@ -73,7 +73,7 @@ func start() (*app.Widget, error) {
 	// The widget and the host refer to each other: the widget records
 	// choices through the host, the host's placeholders allow a category
 	// through the widget.
-	h := newHost(hostDoc, f, catalogue, lang, styleURL, widget.AllowCategory)
+	h := newHost(hostDoc, f, session, styleURL, widget.AllowCategory)
 	widget.Host = h
 	if h.services.trust, err = bindTrust(f, h.markup); err != nil {
 		return nil, err
@@ -94,6 +94,11 @@ func start() (*app.Widget, error) {
 		if err := h.google.Update(decision); err != nil {
 			consoleError("%v", err)
 		}
+	}
+	// A receipt an earlier page could not deliver, once more, before the
+	// clicks replayed below can make new ones.
+	if err := h.outbox.Retry(); err != nil {
+		consoleWarn("retrying the pending consent receipt: %v", err)
 	}
 	if err := bind(f, widget, h); err != nil {
 		return nil, err

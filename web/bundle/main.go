@@ -4,6 +4,12 @@
 // catalogue and the first layer prerendered by the same go-app components
 // the wasm runs, so the loader can show it before the wasm arrives.
 //
+// It also writes the archive of the catalogue's revision,
+// catalogue.<revision>.json (consent.Catalogue.Archive): the catalogue and
+// every text of it, which a consent record's revision names, so that the
+// wording a visitor saw can always be shown. A site keeps the archives of
+// its earlier builds next to the new one.
+//
 // build.sh runs it; it writes nothing unless the catalogue is valid. Given
 // no -wasm, it builds the wasm itself, as web/recipe says.
 package main
@@ -82,6 +88,9 @@ func run(cataloguePath, wasmPath, execPath, srcDir, outDir string) error {
 		}
 		files[key] = name
 	}
+	if err := writeArchive(c, outDir); err != nil {
+		return err
+	}
 	loader, err := loaderScript(srcDir, c, files)
 	if err != nil {
 		return err
@@ -124,6 +133,25 @@ func loadCatalogue(path string) (*consent.Catalogue, error) {
 		return nil, fmt.Errorf("%s is not a valid catalogue:\n%w", path, err)
 	}
 	return c, nil
+}
+
+// writeArchive writes the archive of c's revision into dir. An archive of
+// that name already there must hold the same catalogue: an archive is
+// immutable, and the revision covers every text, so another content under
+// the same name is an error rather than a silent rewrite.
+func writeArchive(c *consent.Catalogue, dir string) error {
+	name, data, err := c.Archive()
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(dir, name)
+	if old, err := os.ReadFile(path); err == nil {
+		if string(old) != string(data) {
+			return fmt.Errorf("%s exists with another content: an archived revision is never rewritten", path)
+		}
+		return nil
+	}
+	return os.WriteFile(path, data, 0o644)
 }
 
 // copyHashed copies src into dir as name.<hash>.ext, so that it can be

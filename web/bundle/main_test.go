@@ -106,9 +106,9 @@ func TestBundleOfAnotherSite(t *testing.T) {
 		names = append(names, e.Name())
 	}
 	hashed := regexp.MustCompile(`^(consent|wasm_exec|warm)\.[0-9a-f]{10}\.(wasm|js|css)$`)
-	require.Len(t, names, 5, "%v", names)
+	require.Len(t, names, 6, "%v", names)
 	for _, n := range names {
-		if n != "consent.js" {
+		if n != "consent.js" && !strings.HasPrefix(n, "catalogue.") {
 			assert.Regexp(t, hashed, n)
 		}
 	}
@@ -225,4 +225,51 @@ func TestALanguageNeedsEveryLabel(t *testing.T) {
 	assert.Contains(t, b.Bodies["nl"], "Alles weigeren", "the catalogue's label")
 	assert.Contains(t, b.Bodies["de"], "Alle ablehnen", "the built-in German label")
 	assert.Equal(t, "Cookie-Einstellungen", b.Titles["de"])
+}
+
+// TestTheBundleArchivesItsRevision: the bundle holds the catalogue of its
+// revision, every text included, under the name the revision gives it, the
+// same revision the loader and every record it makes carry.
+func TestTheBundleArchivesItsRevision(t *testing.T) {
+	wasm, execJS := fakeInputs(t)
+	out := filepath.Join(t.TempDir(), "dist")
+	require.NoError(t, run("../catalogues/library.json", wasm, execJS, "../src", out))
+	data, err := os.ReadFile("../catalogues/library.json")
+	require.NoError(t, err)
+	c, err := consent.ParseCatalogue(data)
+	require.NoError(t, err)
+
+	archived, err := os.ReadFile(filepath.Join(out, consent.ArchiveName(c.Revision())))
+	require.NoError(t, err, "catalogue.<revision>.json in the bundle")
+	back, err := consent.ParseCatalogue(archived)
+	require.NoError(t, err)
+	assert.Equal(t, c, back, "the whole catalogue, texts included")
+	assert.Contains(t, string(archived), c.Site.Intro["fr"])
+
+	loader, err := os.ReadFile(filepath.Join(out, "consent.js"))
+	require.NoError(t, err)
+	m := regexp.MustCompile(`var BUNDLE = (.*);\n`).FindSubmatch(loader)
+	require.NotNil(t, m)
+	var b bundle
+	require.NoError(t, json.Unmarshal(m[1], &b))
+	assert.Equal(t, c.Revision(), b.Revision, "the loader's revision names the archive")
+}
+
+// TestAnArchiveIsNeverRewritten: building into a folder that already holds
+// the archive of this revision keeps it when it is the same, and fails when
+// it says something else.
+func TestAnArchiveIsNeverRewritten(t *testing.T) {
+	c := consent.Seed()
+	dir := t.TempDir()
+	require.NoError(t, writeArchive(c, dir))
+	require.NoError(t, writeArchive(c, dir), "the same archive again")
+
+	path := filepath.Join(dir, consent.ArchiveName(c.Revision()))
+	require.NoError(t, os.WriteFile(path, []byte(`{"tampered": true}`), 0o644))
+	err := writeArchive(c, dir)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "never rewritten")
+	kept, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, `{"tampered": true}`, string(kept))
 }

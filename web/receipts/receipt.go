@@ -23,20 +23,21 @@ import (
 	consent "github.com/civic-consent/consent"
 )
 
-// Action is what the visitor did to make a choice.
-type Action string
+// Action is what the visitor did to make a choice; the widget names it with
+// consent.ChoiceAction.
+type Action = consent.Action
 
 // The actions a receipt may carry.
 const (
-	ActionAcceptAll  Action = "accept-all" // "Tout accepter": every service allowed
-	ActionRefuseAll  Action = "refuse-all" // "Tout refuser": every service refused
-	ActionCustom     Action = "custom"     // a choice per category or service
-	ActionWithdrawal Action = "withdrawal" // a consent taken back: some service refused
-	ActionGPC        Action = "gpc"        // Global Privacy Control: every service refused
+	ActionAcceptAll  = consent.ActionAcceptAll
+	ActionRefuseAll  = consent.ActionRefuseAll
+	ActionCustom     = consent.ActionCustom
+	ActionWithdrawal = consent.ActionWithdrawal
+	ActionGPC        = consent.ActionGPC
 )
 
 // Actions lists every valid action.
-var Actions = []Action{ActionAcceptAll, ActionRefuseAll, ActionCustom, ActionWithdrawal, ActionGPC}
+var Actions = consent.Actions
 
 // MaxBodyBytes is the largest receipt body read: the longest record a valid
 // catalogue allows (consent.MaxRecordLength) and room for the other fields.

@@ -1,6 +1,7 @@
 package receipts
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -102,4 +103,35 @@ func TestParseTakesTheTimeToTheSecond(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, now, r.Time)
 	assert.Equal(t, now.Add(time.Second), r.Received, "received is truncated to the second")
+}
+
+// TestParseAcceptsWhatTheWidgetSends: the body the widget builds
+// (consent.NewReceipt, with the action consent.ChoiceAction names) is a
+// receipt this package stores, for every action.
+func TestParseAcceptsWhatTheWidgetSends(t *testing.T) {
+	c := consent.Seed()
+	c.Services = append(c.Services, consent.Service{ID: "video", Category: "contact", Provider: "P", Name: c.Services[4].Name})
+	cs := NewCatalogues(c)
+	at := now.Add(-time.Minute)
+	record := func(allowed ...string) consent.Record {
+		return consent.NewRecord(c, func(id string) bool { return slices.Contains(allowed, id) }, at, "AAAAAAAAAAAAAAAA")
+	}
+	before := record("recaptcha", "video")
+	for _, tc := range []struct {
+		before *consent.Record
+		after  consent.Record
+		gpc    bool
+	}{
+		{nil, record("recaptcha", "video"), false},
+		{nil, record(), false},
+		{nil, record("video"), false},
+		{nil, record(), true},
+		{&before, record("video"), false},
+	} {
+		a := consent.ChoiceAction(tc.before, tc.after, tc.gpc)
+		r, err := Parse(consent.NewReceipt(tc.after, a), cs, now)
+		require.NoError(t, err, a)
+		assert.Equal(t, a, r.Action)
+		assert.Equal(t, tc.after.Services, r.Services, a)
+	}
 }

@@ -24,9 +24,10 @@ type bundle struct {
 }
 
 // hashedName matches the content-hashed names of the build output
-// (consent.0123456789.wasm): their content never changes, so browsers may
-// keep them forever.
-var hashedName = regexp.MustCompile(`\.[0-9a-f]{10}\.[a-z0-9]+$`)
+// (consent.0123456789.wasm) and the archived catalogues, named by their
+// revision (catalogue.0123456789ab.json, see consent.ArchiveName): their
+// content never changes, so browsers may keep them forever.
+var hashedName = regexp.MustCompile(`\.([0-9a-f]{10}|[0-9a-f]{12})\.[a-z0-9]+$`)
 
 func (b *bundle) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimPrefix(r.URL.Path, "/consent/")

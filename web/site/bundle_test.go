@@ -77,8 +77,10 @@ func TestBundleCachingByName(t *testing.T) {
 		"wasm_exec.abcdef0123.js": immutable,
 		"consent.abcdef0123.css":  immutable,
 		"frame.9876543210.js":     immutable,
-		"consent.js":              "no-cache",
-		"manifest.json":           "no-cache",
+		// The archive of a revision is named by it, and never changes.
+		"catalogue.0123456789ab.json": immutable,
+		"consent.js":                  "no-cache",
+		"manifest.json":               "no-cache",
 	}
 	for name, want := range tests {
 		for _, enc := range []string{"", "br"} {

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	consent "github.com/civic-consent/consent"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -101,6 +102,16 @@ func TestServeCommand(t *testing.T) {
 	require.NoError(t, err, "go build serve.go: %s", out)
 
 	dist := fakeBundle(t)
+	// serve reads the bundle's archived catalogues (the receipts accept
+	// their revisions): the fake bundle's stand-in is not one.
+	stale, err := filepath.Glob(filepath.Join(dist, consent.ArchiveName("*")+"*"))
+	require.NoError(t, err)
+	for _, f := range stale {
+		require.NoError(t, os.Remove(f))
+	}
+	name, archive, err := consent.Seed().Archive()
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dist, name), archive, 0o644))
 	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-dir", dist)
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)

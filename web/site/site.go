@@ -24,6 +24,10 @@ type Config struct {
 	// Demo is the host site around the widget: "" for the seed's
 	// (Saint-Maur), DemoLibrary for the library's.
 	Demo string
+	// Receipts, when set, answers the catalogue's receipts endpoint
+	// (site.receipts): a web/receipts Handler, mounted there for POST
+	// (receipts) and GET (the DPO's export).
+	Receipts http.Handler
 }
 
 // New returns the site's handler: every route, with the security headers
@@ -53,6 +57,7 @@ func New(cfg Config) (http.Handler, error) {
 		}
 		mux := http.NewServeMux()
 		mux.Handle("GET /consent/", &bundle{dir: cfg.BundleDir})
+		mountReceipts(mux, cfg)
 		if err := lib.routes(mux); err != nil {
 			return nil, err
 		}
@@ -71,6 +76,7 @@ func New(cfg Config) (http.Handler, error) {
 
 	mux := http.NewServeMux()
 	mux.Handle("GET /consent/", &bundle{dir: cfg.BundleDir})
+	mountReceipts(mux, cfg)
 	for route, a := range assets {
 		mux.Handle("GET "+route, a)
 	}
@@ -81,4 +87,15 @@ func New(cfg Config) (http.Handler, error) {
 	mux.HandleFunc("GET /demo/hostile", pages.hostile)
 	mux.HandleFunc("/", pages.notFound)
 	return secure(mux), nil
+}
+
+// mountReceipts mounts cfg.Receipts at the catalogue's receipts endpoint,
+// when both are set.
+func mountReceipts(mux *http.ServeMux, cfg Config) {
+	path := cfg.Catalogue.Site.Receipts
+	if cfg.Receipts == nil || path == "" {
+		return
+	}
+	mux.Handle("POST "+path, cfg.Receipts)
+	mux.Handle("GET "+path, cfg.Receipts)
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	consent "github.com/civic-consent/consent"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -33,6 +34,7 @@ func fakeBundle(t *testing.T) string {
 		"wasm_exec.abcdef0123.js",
 		"consent.abcdef0123.css",
 		"frame.9876543210.js",
+		"catalogue.0123456789ab.json",
 	} {
 		write(name, "identity:"+name)
 		write(name+".br", "br:"+name)
@@ -86,4 +88,27 @@ func TestNewRefusesAnInvalidCatalogue(t *testing.T) {
 	c.Services[0].Category = "no-such-category"
 	_, err := New(Config{BundleDir: t.TempDir(), Catalogue: c})
 	require.ErrorContains(t, err, "catalogue")
+}
+
+// TestReceiptsAreMountedAtTheCatalogueEndpoint: the receipts handler answers
+// the catalogue's site.receipts path, for POST and GET, and only when given.
+func TestReceiptsAreMountedAtTheCatalogueEndpoint(t *testing.T) {
+	dir := fakeBundle(t)
+	var got []string
+	receipts := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.Method+" "+r.URL.Path)
+		w.WriteHeader(http.StatusTeapot)
+	})
+	h, err := New(Config{BundleDir: dir, Receipts: receipts})
+	require.NoError(t, err)
+	path := consent.Seed().Site.Receipts
+	require.NotEmpty(t, path)
+	assert.Equal(t, http.StatusTeapot, do(h, http.MethodPost, path).Code)
+	assert.Equal(t, http.StatusTeapot, do(h, http.MethodGet, path).Code)
+	assert.Equal(t, []string{"POST " + path, "GET " + path}, got)
+	assert.Equal(t, http.StatusOK, do(h, http.MethodGet, "/consent/consent.js").Code, "the bundle is still served")
+
+	without := newSite(t, dir)
+	assert.NotEqual(t, http.StatusTeapot, do(without, http.MethodPost, path).Code)
+	assert.Len(t, got, 2, "nothing mounted without a handler")
 }
