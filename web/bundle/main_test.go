@@ -118,10 +118,7 @@ func TestBundleOfAnotherSite(t *testing.T) {
 	assert.NotContains(t, string(loader), "__BUNDLE__")
 	assert.NotContains(t, string(loader), "__FRAME__")
 	assert.Contains(t, string(loader), "function bootFrame(", "the frame's boot is in the loader")
-	m := regexp.MustCompile(`var BUNDLE = (.*);\n`).FindSubmatch(loader)
-	require.NotNil(t, m)
-	var b bundle
-	require.NoError(t, json.Unmarshal(m[1], &b))
+	b := bundleOf(t, loader)
 	c, err := consent.ParseCatalogue([]byte(b.Catalogue))
 	require.NoError(t, err, "the loader carries a valid catalogue")
 	assert.Equal(t, "Médiathèque municipale de Valmont", c.Site.Name["fr"])
@@ -217,10 +214,7 @@ func TestALanguageNeedsEveryLabel(t *testing.T) {
 	require.NoError(t, run(write(), wasm, execJS, "../src", out))
 	loader, err := os.ReadFile(filepath.Join(out, "consent.js"))
 	require.NoError(t, err)
-	m := regexp.MustCompile(`var BUNDLE = (.*);\n`).FindSubmatch(loader)
-	require.NotNil(t, m)
-	var b bundle
-	require.NoError(t, json.Unmarshal(m[1], &b))
+	b := bundleOf(t, loader)
 	assert.Equal(t, []string{"fr", "de", "en", "nl"}, b.Languages)
 	assert.Contains(t, b.Bodies["nl"], "Alles weigeren", "the catalogue's label")
 	assert.Contains(t, b.Bodies["de"], "Alle ablehnen", "the built-in German label")
@@ -248,10 +242,7 @@ func TestTheBundleArchivesItsRevision(t *testing.T) {
 
 	loader, err := os.ReadFile(filepath.Join(out, "consent.js"))
 	require.NoError(t, err)
-	m := regexp.MustCompile(`var BUNDLE = (.*);\n`).FindSubmatch(loader)
-	require.NotNil(t, m)
-	var b bundle
-	require.NoError(t, json.Unmarshal(m[1], &b))
+	b := bundleOf(t, loader)
 	assert.Equal(t, c.Revision(), b.Revision, "the loader's revision names the archive")
 }
 
