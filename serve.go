@@ -31,8 +31,6 @@ import (
 	"flag"
 	"fmt"
 	"log"
-	"maps"
-	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -115,12 +113,15 @@ func run() error {
 	}
 	cfg.BundleDir = *dir
 	if c := cmp.Or(cfg.Catalogue, consent.Seed()); c.Site.Receipts != "" {
-		h, closeStore, err := receiptsHandler(c, *dir, *receiptsDir, *token)
+		rs, err := receipts.OpenPreview(c, *dir, *receiptsDir, *token)
 		if err != nil {
 			return err
 		}
-		defer closeStore()
-		cfg.Receipts = h
+		defer rs.Close()
+		if *token == "" {
+			log.Printf("receipts are stored in %s; the export is off (no -token or CONSENT_RECEIPTS_TOKEN)", rs.Dir)
+		}
+		cfg.Receipts = rs
 	}
 	handler, err := site.New(cfg)
 	if err != nil {
@@ -143,45 +144,4 @@ func run() error {
 		defer cancel()
 		return srv.Shutdown(ctx)
 	}
-}
-
-// receiptsHandler opens the demo's receipts store, a SQLite file in dir or
-// in a temporary folder, and returns its handler, accepting the catalogue c
-// and every revision archived in the bundle folder bundleDir; closeStore
-// closes the store and removes the temporary folder.
-func receiptsHandler(c *consent.Catalogue, bundleDir, dir, token string) (h http.Handler, closeStore func(), err error) {
-	cleanup := func() {}
-	if dir == "" {
-		tmp, err := os.MkdirTemp("", "civic-consent-receipts-")
-		if err != nil {
-			return nil, nil, err
-		}
-		dir, cleanup = tmp, func() { os.RemoveAll(tmp) }
-	}
-	catalogues := receipts.NewCatalogues(c)
-	if files, _ := filepath.Glob(filepath.Join(bundleDir, consent.ArchiveName("*"))); len(files) > 0 {
-		archived, err := receipts.LoadCatalogues(files)
-		if err != nil {
-			cleanup()
-			return nil, nil, err
-		}
-		maps.Copy(catalogues, archived)
-	}
-	store, err := receipts.OpenSQLite(filepath.Join(dir, "receipts.db"))
-	if err != nil {
-		cleanup()
-		return nil, nil, err
-	}
-	// No rate limit: the preview's visitors, browsers under test
-	// included, all come from 127.0.0.1.
-	rh, err := receipts.NewHandler(receipts.Config{Store: store, Catalogues: catalogues, Token: token})
-	if err != nil {
-		store.Close()
-		cleanup()
-		return nil, nil, err
-	}
-	if token == "" {
-		log.Printf("receipts are stored in %s; the export is off (no -token or CONSENT_RECEIPTS_TOKEN)", dir)
-	}
-	return rh, func() { store.Close(); cleanup() }, nil
 }

@@ -22,6 +22,8 @@ import (
 	"strings"
 	"time"
 
+	consent "github.com/civic-consent/consent"
+	"github.com/civic-consent/consent/web/receipts"
 	"github.com/civic-consent/consent/web/site"
 )
 
@@ -105,7 +107,12 @@ func run(cfg config) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	handler, err := newServer(cfg.distDir, vendorDir, vf)
+	rs, err := receipts.OpenPreview(consent.Seed(), cfg.distDir, "", "")
+	if err != nil {
+		return "", err
+	}
+	defer rs.Close()
+	handler, err := newServer(cfg.distDir, vendorDir, rs, vf)
 	if err != nil {
 		return "", err
 	}

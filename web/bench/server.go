@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	consent "github.com/civic-consent/consent"
+	"github.com/civic-consent/consent/web/receipts"
 	"github.com/civic-consent/consent/web/site"
 )
 
@@ -31,7 +33,11 @@ const (
 // go through the preview server's bundle handler (web/site): the same
 // precompressed brotli, the same cache headers (hashed names immutable,
 // the rest no-cache with an ETag), so that only the widgets differ.
-func newServer(distDir, vendorDir string, v vanillaFiles) (http.Handler, error) {
+//
+// The seed's catalogue names a receipts service: the widget sends one after
+// each choice, to a real one here too (web/receipts, its SQLite file in
+// rs), as on a site that keeps receipts.
+func newServer(distDir, vendorDir string, rs *receipts.Preview, v vanillaFiles) (http.Handler, error) {
 	ours, err := site.New(site.Config{BundleDir: distDir})
 	if err != nil {
 		return nil, err
@@ -66,6 +72,7 @@ func newServer(distDir, vendorDir string, v vanillaFiles) (http.Handler, error) 
 
 	mux := http.NewServeMux()
 	mux.Handle("GET /consent/", ours)
+	mux.Handle("POST "+consent.Seed().Site.Receipts, rs)
 	mux.Handle("GET /vendor/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r2 := r.Clone(r.Context())
 		r2.URL.Path = "/consent/" + strings.TrimPrefix(r.URL.Path, "/vendor/")
