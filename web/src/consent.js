@@ -246,6 +246,21 @@
   // the frame shows its first view. False where the browser has no shadow
   // roots or constructed stylesheets: the frame shows the button instead.
   var button = null;
+
+  // hostSheet is the stylesheet as a constructed sheet of this page, built
+  // once, for the shadow roots the widget puts in the page: the frame-less
+  // button and the placeholders (through the frame's adoptStyles). It
+  // throws where the browser has no constructed stylesheets.
+  var sheet = null;
+  function hostSheet() {
+    if (!sheet) {
+      var s = new CSSStyleSheet();
+      s.replaceSync(BUNDLE.css);
+      sheet = s;
+    }
+    return sheet;
+  }
+
   function showButton(lang) {
     var el = document.createElement(TAG + '-button');
     // Inline !important styles win over any stylesheet of the host.
@@ -254,9 +269,7 @@
     var shadow;
     try {
       shadow = el.attachShadow({ mode: 'open' });
-      var sheet = new CSSStyleSheet();
-      sheet.replaceSync(BUNDLE.css);
-      shadow.adoptedStyleSheets = [sheet];
+      shadow.adoptedStyleSheets = [hostSheet()];
     } catch (err) {
       return false;
     }
@@ -333,6 +346,7 @@
     if (SITE.consentMode) frame.civicGtag = gtag;
     frame.civicRemember = remember;
     frame.civicForget = forget;
+    frame.civicHostSheet = hostSheet;
     frame.civicShown = function (mode) {
       if (mode === 'pending' || !button) return;
       button.remove();

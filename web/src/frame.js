@@ -44,17 +44,12 @@ function bootFrame(window, files, css, themeProperties, trust) {
   }
 
   // adoptStyles styles a shadow root of the host page (a placeholder) with
-  // the stylesheet as a constructed sheet of the host's document, built
-  // once: styled at once, a placeholder does not change size when a
+  // the loader's constructed sheet of the host's document (civicHostSheet,
+  // built once): styled at once, a placeholder does not change size when a
   // stylesheet arrives. False where the browser cannot: the caller links it.
-  var hostSheet = null;
   function adoptStyles(shadowRoot) {
     try {
-      if (!hostSheet) {
-        hostSheet = new parent.CSSStyleSheet();
-        hostSheet.replaceSync(css);
-      }
-      shadowRoot.adoptedStyleSheets = [hostSheet];
+      shadowRoot.adoptedStyleSheets = [el.civicHostSheet()];
       return true;
     } catch (err) {
       return false;
