@@ -16,9 +16,7 @@ import (
 	"strings"
 
 	consent "github.com/civic-consent/consent"
-	consentapp "github.com/civic-consent/consent/app"
 	"github.com/civic-consent/consent/web/demo"
-	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
 // DemoLibrary names the second demo host site: the municipal library of
@@ -72,7 +70,11 @@ type library struct {
 }
 
 func newLibrary(c *consent.Catalogue) (*library, error) {
-	l := &library{catalogue: c, templates: map[string]*template.Template{}, policyHTML: map[string]template.HTML{}, policyPaths: map[string]string{}}
+	templates, err := pageTemplates("templates/library", libraryChromes, libraryPages)
+	if err != nil {
+		return nil, err
+	}
+	l := &library{catalogue: c, templates: templates, policyHTML: policyBodies(c, libraryChromes), policyPaths: map[string]string{}}
 	for _, lang := range c.Languages() {
 		policy := c.Site.PolicyURL.In(lang)
 		if !strings.HasPrefix(policy, "/") {
@@ -84,16 +86,6 @@ func newLibrary(c *consent.Catalogue) (*library, error) {
 		}
 		// As a browser resolves a link: without dot segments.
 		l.policyPaths[lang] = (&url.URL{Scheme: "https", Host: "library.invalid", Path: "/"}).ResolveReference(u).Path
-	}
-	for lang := range libraryChromes {
-		for _, name := range libraryPages {
-			t, err := template.ParseFS(demo.FS, "templates/library/layout.html", "templates/library/"+lang+"/"+name+".html")
-			if err != nil {
-				return nil, fmt.Errorf("site: library page template %s/%s: %w", lang, name, err)
-			}
-			l.templates[lang+"/"+name] = t
-		}
-		l.policyHTML[lang] = template.HTML(app.HTMLString(&consentapp.PolicyPage{Catalogue: c, Lang: lang}))
 	}
 	return l, nil
 }

@@ -2,7 +2,6 @@ package site
 
 import (
 	"bytes"
-	"fmt"
 	"html/template"
 	"log"
 	"maps"
@@ -13,9 +12,6 @@ import (
 	"strings"
 
 	consent "github.com/civic-consent/consent"
-	consentapp "github.com/civic-consent/consent/app"
-	"github.com/civic-consent/consent/web/demo"
-	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
 // pageNames are the demo's page templates, one file per language in
@@ -33,24 +29,16 @@ type pages struct {
 }
 
 func newPages(c *consent.Catalogue) (*pages, error) {
-	p := &pages{
-		templates:  make(map[string]*template.Template),
+	templates, err := pageTemplates("templates", chromes, pageNames)
+	if err != nil {
+		return nil, err
+	}
+	return &pages{
+		templates:  templates,
 		siteName:   c.Site.Name,
 		address:    c.Site.Contact,
-		policyHTML: make(map[string]template.HTML),
-	}
-	for lang := range chromes {
-		for _, name := range pageNames {
-			t, err := template.ParseFS(demo.FS, "templates/layout.html", "templates/"+lang+"/"+name+".html")
-			if err != nil {
-				return nil, fmt.Errorf("site: page template %s/%s: %w", lang, name, err)
-			}
-			p.templates[lang+"/"+name] = t
-		}
-		// The component escapes the catalogue's text itself.
-		p.policyHTML[lang] = template.HTML(app.HTMLString(&consentapp.PolicyPage{Catalogue: c, Lang: lang}))
-	}
-	return p, nil
+		policyHTML: policyBodies(c, chromes),
+	}, nil
 }
 
 // pageData is what the templates see.
