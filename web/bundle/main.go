@@ -15,6 +15,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -154,10 +155,25 @@ func writeArchive(c *consent.Catalogue, dir string) error {
 	return os.WriteFile(path, data, 0o644)
 }
 
+// readShipped reads a file the bundle ships, minified when it is
+// JavaScript or CSS.
+func readShipped(path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	switch filepath.Ext(path) {
+	case ".js", ".css":
+		return minify(filepath.Base(path), data)
+	}
+	return data, nil
+}
+
 // copyHashed copies src into dir as name.<hash>.ext, so that it can be
-// cached forever: a new content gets a new name.
+// cached forever: a new content gets a new name. JavaScript and CSS are
+// minified.
 func copyHashed(src, dir string) (string, error) {
-	data, err := os.ReadFile(src)
+	data, err := readShipped(src)
 	if err != nil {
 		return "", err
 	}
@@ -212,16 +228,20 @@ type bundle struct {
 }
 
 // loaderScript fills the loader template, consent.js in srcDir, with the
-// frame's boot function (frame.js) and the bundle, which carries the
-// stylesheet's text (consent.css): the first layer needs no request but
-// consent.js.
+// frame's boot function (frame.js), minifies it, then writes the bundle
+// into it, which carries the stylesheet's text (consent.css, minified): the
+// first layer needs no request but consent.js.
 func loaderScript(srcDir string, c *consent.Catalogue, files map[string]string) ([]byte, error) {
-	var src, frame, css []byte
-	for path, data := range map[string]*[]byte{"consent.js": &src, "frame.js": &frame, "consent.css": &css} {
+	var src, frame []byte
+	for path, data := range map[string]*[]byte{"consent.js": &src, "frame.js": &frame} {
 		var err error
 		if *data, err = os.ReadFile(filepath.Join(srcDir, path)); err != nil {
 			return nil, err
 		}
+	}
+	css, err := readShipped(filepath.Join(srcDir, "consent.css"))
+	if err != nil {
+		return nil, err
 	}
 	template := filepath.Join(srcDir, "consent.js")
 	for _, marker := range []string{bundleMarker, frameMarker} {
@@ -229,8 +249,22 @@ func loaderScript(srcDir string, c *consent.Catalogue, files map[string]string) 
 			return nil, fmt.Errorf("%s must hold %s exactly once", template, marker)
 		}
 	}
-	catalogue, err := c.JSON()
+	// The frame's boot joins the loader's closure before minifying, so
+	// that the names they share are shortened alike; the bundle comes
+	// after, as data esbuild need not read.
+	loader, err := minify("consent.js", []byte(strings.Replace(string(src), frameMarker, string(frame), 1)))
 	if err != nil {
+		return nil, err
+	}
+	if strings.Count(string(loader), bundleMarker) != 1 {
+		return nil, fmt.Errorf("minified %s must still hold %s exactly once", template, bundleMarker)
+	}
+	indented, err := c.JSON()
+	if err != nil {
+		return nil, err
+	}
+	var catalogue bytes.Buffer
+	if err := json.Compact(&catalogue, indented); err != nil {
 		return nil, err
 	}
 	gated, always := gatedContent(c)
@@ -238,7 +272,7 @@ func loaderScript(srcDir string, c *consent.Catalogue, files map[string]string) 
 		Files:        files,
 		CSS:          string(css),
 		Theme:        app.ThemeProperties,
-		Catalogue:    string(catalogue),
+		Catalogue:    catalogue.String(),
 		Languages:    c.Languages(),
 		Titles:       map[string]string{},
 		Bodies:       map[string]string{},
@@ -269,8 +303,7 @@ func loaderScript(srcDir string, c *consent.Catalogue, files map[string]string) 
 	if err != nil {
 		return nil, err
 	}
-	out := strings.Replace(string(src), frameMarker, string(frame), 1)
-	return []byte(strings.Replace(out, bundleMarker, string(data), 1)), nil
+	return []byte(strings.Replace(string(loader), bundleMarker, string(data), 1)), nil
 }
 
 // recordPrefix is how every record of c's revision begins in the cookie:

@@ -117,7 +117,7 @@ func TestBundleOfAnotherSite(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotContains(t, string(loader), "__BUNDLE__")
 	assert.NotContains(t, string(loader), "__FRAME__")
-	assert.Contains(t, string(loader), "function bootFrame(", "the frame's boot is in the loader")
+	assert.Contains(t, string(loader), "civicFrame=", "the frame's boot is in the loader")
 	b := bundleOf(t, loader)
 	c, err := consent.ParseCatalogue([]byte(b.Catalogue))
 	require.NoError(t, err, "the loader carries a valid catalogue")
@@ -129,9 +129,11 @@ func TestBundleOfAnotherSite(t *testing.T) {
 	for _, key := range []string{"wasm", "exec", "css"} {
 		assert.Contains(t, names, b.Files[key], key)
 	}
-	css, err := os.ReadFile("../src/consent.css")
+	css, err := os.ReadFile(filepath.Join(out, b.Files["css"]))
 	require.NoError(t, err)
 	assert.Equal(t, string(css), b.CSS, "the loader carries the frame's stylesheet")
+	assert.Contains(t, b.CSS, ".cc-banner{", "minified")
+	assert.NotContains(t, string(loader), "/*", "no comment is shipped")
 }
 
 func TestTheSeedIsTheDefault(t *testing.T) {
