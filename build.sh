@@ -18,6 +18,7 @@ setup() {
   command -v brotli >/dev/null || want+=(brotli)
   if [ "${1:-}" = all ]; then
     command -v chromium >/dev/null || want+=(chromium)
+    command -v chromium-headless-shell >/dev/null || want+=(chromium-headless-shell)
     command -v firefox-esr >/dev/null || want+=(firefox-esr)
     command -v WebKitWebDriver >/dev/null || want+=(webkit2gtk-driver)
     command -v Xvfb >/dev/null || want+=(xvfb)

@@ -58,7 +58,8 @@ gofmt_clean() {
 }
 
 # no_leftovers fails, listing them, if a process this run started (one
-# whose environment carries its marker) is still running; it kills them.
+# whose environment or command line carries its marker) is still running;
+# it kills them.
 # Zombies have no environment left: they no longer run.
 no_leftovers() {
   local env pid left=()
@@ -66,7 +67,10 @@ no_leftovers() {
     pid=${env#/proc/}
     pid=${pid%/environ}
     [ "$pid" = "$$" ] || [ "$pid" = "$BASHPID" ] && continue
-    if grep -qzx "CIVIC_CONSENT_TEST_RUN=$$" "$env" 2>/dev/null; then
+    # Chromium's children write their title over their environment; they
+    # carry the marker in a switch (web/e2e/engine/marker.go).
+    if grep -qzx "CIVIC_CONSENT_TEST_RUN=$$" "$env" 2>/dev/null ||
+      tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "civic_consent_run_$$=0"; then
       left+=("$pid")
     fi
   done

@@ -51,6 +51,7 @@ func launchChromium(proxy *netrec.Proxy) (Browser, error) {
 			b.mu.Unlock()
 		}),
 		chromedp.Env(markerVar + "=" + b.marker),
+		chromedp.Flag("vmodule", vmoduleMarker(b.marker)),
 		chromedp.ExecPath(ChromiumPath),
 		chromedp.UserDataDir(dir),
 		// Everything but loopback (which Chromium never proxies unless told

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -34,30 +35,57 @@ type leftover struct {
 
 func (l leftover) String() string { return fmt.Sprintf("%d %s", l.pid, l.cmdline) }
 
-// marked returns the processes whose environment carries marker, read from
-// /proc. Processes that have exited but not been reaped (zombies) have no
-// environment left, so they do not count: they no longer run.
+// vmoduleMarker returns the marker as the value of Chromium's --vmodule
+// switch, for processes whose environment cannot carry it: Chromium's
+// children (zygotes, renderers, GPU, utilities) write their process title
+// over their environment. Chromium hands its logging switches to every
+// child, so the marker is a logging pattern naming a source file that does
+// not exist, which logs nothing. Under run-all.sh the run's own marker
+// (runMarkerVar) rides along, for its check that nothing is left.
+func vmoduleMarker(marker string) string {
+	v := "civic_consent_engine_" + marker + "=0"
+	if run := os.Getenv(runMarkerVar); run != "" {
+		v += ",civic_consent_run_" + run + "=0"
+	}
+	return v
+}
+
+// runMarkerVar is the environment variable by which run-all.sh marks every
+// process of its run.
+const runMarkerVar = "CIVIC_CONSENT_TEST_RUN"
+
+// marked returns the running processes that carry marker, in their
+// environment or in their command line (vmoduleMarker), read from /proc.
+// Processes that have exited but not been reaped (zombies) have neither
+// left, so they do not count: they no longer run.
 func marked(marker string) []leftover {
-	want := []byte(markerVar + "=" + marker)
-	paths, _ := filepath.Glob("/proc/[0-9]*/environ")
+	wantEnv := []byte(markerVar + "=" + marker)
+	wantArg := []byte("civic_consent_engine_" + marker + "=0")
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
 	var out []leftover
-	for _, path := range paths {
-		env, err := os.ReadFile(path)
-		if err != nil {
-			continue // gone, or not ours to read
+	for _, dir := range dirs {
+		env, _ := os.ReadFile(filepath.Join(dir, "environ"))
+		cmd, _ := os.ReadFile(filepath.Join(dir, "cmdline"))
+		if !slices.ContainsFunc(bytes.Split(env, []byte{0}), func(v []byte) bool { return bytes.Equal(v, wantEnv) }) &&
+			!hasSwitchPattern(cmd, wantArg) {
+			continue
 		}
-		for v := range bytes.SplitSeq(env, []byte{0}) {
-			if !bytes.Equal(v, want) {
-				continue
-			}
-			dir := filepath.Dir(path)
-			pid, _ := strconv.Atoi(filepath.Base(dir))
-			cmd, _ := os.ReadFile(filepath.Join(dir, "cmdline"))
-			out = append(out, leftover{pid: pid, cmdline: strings.TrimSpace(string(bytes.ReplaceAll(cmd, []byte{0}, []byte{' '})))})
-			break
-		}
+		pid, _ := strconv.Atoi(filepath.Base(dir))
+		out = append(out, leftover{pid: pid, cmdline: strings.TrimSpace(string(bytes.ReplaceAll(cmd, []byte{0}, []byte{' '})))})
 	}
 	return out
+}
+
+// hasSwitchPattern reports whether a command line (NUL-separated, or
+// spaces once a process has set its title) has a --vmodule switch listing
+// pattern.
+func hasSwitchPattern(cmdline, pattern []byte) bool {
+	for arg := range bytes.FieldsFuncSeq(cmdline, func(r rune) bool { return r == 0 || r == ' ' }) {
+		if v, ok := bytes.CutPrefix(arg, []byte("--vmodule=")); ok && slices.ContainsFunc(bytes.Split(v, []byte(",")), func(p []byte) bool { return bytes.Equal(p, pattern) }) {
+			return true
+		}
+	}
+	return false
 }
 
 // sweep kills every process that carries marker and waits until none is
