@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"sync"
@@ -35,7 +34,6 @@ type webkitBrowser struct {
 	proxy   string // host:port
 	xvfb    *process
 	display string
-	config  string          // XDG_CONFIG_HOME of its processes: GTK's settings
 	ctx     context.Context // ends with Close: stops a spare starting
 	cancel  context.CancelFunc
 
@@ -57,18 +55,14 @@ func launchWebKit(proxy *netrec.Proxy) (Browser, error) {
 			return nil, fmt.Errorf("engine webkit: launch: %w", err)
 		}
 	}
-	config, err := gtkConfig()
-	if err != nil {
-		return nil, fmt.Errorf("engine webkit: launch: %w", err)
-	}
-	b := &webkitBrowser{marker: newMarker(), proxy: proxy.Addr(), display: os.Getenv("DISPLAY"), config: config, pages: map[*webkitPage]bool{}}
+	b := &webkitBrowser{marker: newMarker(), proxy: proxy.Addr(), display: os.Getenv("DISPLAY"), pages: map[*webkitPage]bool{}}
 	b.ctx, b.cancel = context.WithCancel(context.Background())
 	ctx, cancel := context.WithTimeout(b.ctx, launchTimeout)
 	defer cancel()
 	if b.display == "" {
+		var err error
 		if b.xvfb, b.display, err = startXvfb(ctx, b.marker); err != nil {
 			b.cancel()
-			os.RemoveAll(b.config)
 			return nil, fmt.Errorf("engine webkit: launch: %w", err)
 		}
 	}
@@ -83,27 +77,6 @@ func launchWebKit(proxy *netrec.Proxy) (Browser, error) {
 	b.spare = make(chan spareSession, 1)
 	b.spare <- spareSession{d: d}
 	return b, nil
-}
-
-// gtkConfig writes, in a new temporary folder, the GTK settings of the
-// browser's processes: classic scrollbars. WebKitGTK's overlay scrollbars
-// appear on every freshly loaded long page and fade out over about three
-// seconds, which on Xvfb means three seconds of 60 Hz compositing in Mesa's
-// software GL (about 3 CPU-seconds a page, on any page, the widget's or
-// not); on a 2-core machine that slowed the whole suite.
-func gtkConfig() (string, error) {
-	dir, err := os.MkdirTemp("", "e2e-webkit-config-")
-	if err != nil {
-		return "", err
-	}
-	if err := os.Mkdir(filepath.Join(dir, "gtk-3.0"), 0o755); err == nil {
-		err = os.WriteFile(filepath.Join(dir, "gtk-3.0", "settings.ini"), []byte("[Settings]\ngtk-overlay-scrolling=false\n"), 0o644)
-	}
-	if err != nil {
-		os.RemoveAll(dir)
-		return "", err
-	}
-	return dir, nil
 }
 
 // startSpare starts a session ahead, for the next NewPage. b.mu is held.
@@ -209,7 +182,7 @@ func (b *webkitBrowser) newSession(ctx context.Context, opts PageOptions) (_ *we
 		return nil, err
 	}
 	cmd := exec.Command(webkitDriverPath, "--port="+strconv.Itoa(port))
-	cmd.Env = append(os.Environ(), "DISPLAY="+b.display, "XDG_CONFIG_HOME="+b.config)
+	cmd.Env = append(os.Environ(), "DISPLAY="+b.display)
 	proc, err := startProcess("WebKitWebDriver", cmd, b.marker, nil)
 	if err != nil {
 		return nil, err
@@ -276,7 +249,6 @@ func (b *webkitBrowser) Close() error {
 	if b.xvfb != nil {
 		errs = append(errs, b.xvfb.stop())
 	}
-	errs = append(errs, os.RemoveAll(b.config))
 	// MiniBrowser and its web and network processes, if any left the
 	// drivers' groups.
 	errs = append(errs, sweep(b.marker))
