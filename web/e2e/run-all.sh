@@ -8,7 +8,8 @@
 #      each fuzz target of those packages for 10 s (one `go test -fuzz` each)
 #   3. the wasm package's tests, in headless Chromium (wasmbrowsertest)
 #   4. the browser suite, web/e2e/..., in Chromium, Firefox and WebKit (two
-#      go test processes at once: WebKit, and Chromium then Firefox)
+#      streams at once: WebKit then the engine and proxy packages, beside
+#      Chromium then Firefox)
 #   5. no process the run started is still running (one check)
 #
 # Progress shows one line per finished test. At the end come the failures in
@@ -115,12 +116,13 @@ while read -r pkg target; do
 done < <(go test -list '^Fuzz' "${unit[@]}" 2>/dev/null |
   awk '/^Fuzz/ { t[n++] = $1 } /^ok / { for (i = 0; i < n; i++) print $2, t[i]; n = 0 }')
 gotest wasm wasm_tests
-# The browser suite runs as two go test processes at once, each with its own
-# proxy, server and browsers: WebKit (the slowest) beside Chromium then
-# Firefox, whatever E2E_ENGINES says; within each, one package at a time.
-# Much of a scenario's time is spent waiting, so two share the two cores
-# well. The engine and proxy packages' few browser-free tests run in both.
-# The timeout only stops a hung run.
+# The browser suite runs as two streams at once, each go test with its own
+# proxy, server and browsers: the scenarios in WebKit (the slowest), then
+# the engine and proxy packages in all three engines; beside them, the
+# scenarios in Chromium then Firefox. Within a stream, one package at a
+# time. The run is bound by CPU (both cores stay busy); the split keeps the
+# two streams about as long. E2E_ENGINES is set here, whatever it says
+# outside. The timeout only stops a hung run.
 e2e_stream() { # NAME ENGINES PACKAGE...
   local name=$1 engines=$2
   shift 2
@@ -128,11 +130,14 @@ e2e_stream() { # NAME ENGINES PACKAGE...
     "$tmp/testsummary" follow "$tmp/$name.json"
   echo "${PIPESTATUS[0]}" >"$tmp/$name.status"
 }
-echo "== e2e (webkit | chromium, firefox)"
-e2e_stream e2e-webkit webkit ./web/e2e/ ./web/e2e/engine/ ./web/e2e/netrec/ &
-e2e_stream e2e-chromium-firefox chromium,firefox ./web/e2e/... &
+echo "== e2e (webkit, then engine and proxy packages | chromium, firefox)"
+{
+  e2e_stream e2e-webkit webkit ./web/e2e/
+  e2e_stream e2e-engines chromium,firefox,webkit ./web/e2e/engine/ ./web/e2e/netrec/
+} &
+e2e_stream e2e-chromium-firefox chromium,firefox ./web/e2e/ ./web/e2e/testsummary/ &
 wait
-for name in e2e-webkit e2e-chromium-firefox; do
+for name in e2e-webkit e2e-engines e2e-chromium-firefox; do
   steps+=("$tmp/$name.json=$(cat "$tmp/$name.status" 2>/dev/null || echo 1)")
 done
 check leftovers no_leftovers
