@@ -71,7 +71,7 @@ no_leftovers() {
     # Chromium's children write their title over their environment; they
     # carry the marker in a switch (web/e2e/engine/marker.go).
     if grep -qzx "CIVIC_CONSENT_TEST_RUN=$$" "$env" 2>/dev/null ||
-      tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "civic_consent_run_$$=0"; then
+      { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -q "civic_consent_run_$$=0"; then
       left+=("$pid")
     fi
   done

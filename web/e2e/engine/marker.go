@@ -43,12 +43,15 @@ func (l leftover) String() string { return fmt.Sprintf("%d %s", l.pid, l.cmdline
 // not exist, which logs nothing. Under run-all.sh the run's own marker
 // (runMarkerVar) rides along, for its check that nothing is left.
 func vmoduleMarker(marker string) string {
-	v := "civic_consent_engine_" + marker + "=0"
+	v := enginePattern(marker)
 	if run := os.Getenv(runMarkerVar); run != "" {
 		v += ",civic_consent_run_" + run + "=0"
 	}
 	return v
 }
+
+// enginePattern is the --vmodule pattern that carries an engine's marker.
+func enginePattern(marker string) string { return "civic_consent_engine_" + marker + "=0" }
 
 // runMarkerVar is the environment variable by which run-all.sh marks every
 // process of its run.
@@ -60,7 +63,7 @@ const runMarkerVar = "CIVIC_CONSENT_TEST_RUN"
 // left, so they do not count: they no longer run.
 func marked(marker string) []leftover {
 	wantEnv := []byte(markerVar + "=" + marker)
-	wantArg := []byte("civic_consent_engine_" + marker + "=0")
+	wantArg := []byte(enginePattern(marker))
 	dirs, _ := filepath.Glob("/proc/[0-9]*")
 	var out []leftover
 	for _, dir := range dirs {
