@@ -82,9 +82,10 @@ no_leftovers() {
   return 1
 }
 
-# wasm_tests runs the wasm package's tests in Chromium. wasmbrowsertest is
-# installed for this run only; Chromium runs as root here, so the chromium
-# it finds first on PATH adds --no-sandbox.
+# wasm_tests runs the wasm package's tests in Chromium's headless shell, as
+# the browser suite does. wasmbrowsertest is installed for this run only;
+# the "chromium" it finds first on PATH is the shell, with --no-sandbox
+# since Chromium runs as root here.
 wasm_tests() {
   mkdir -p "$tmp/bin"
   if ! GOBIN="$tmp/bin" go install github.com/agnivade/wasmbrowsertest@v0.11.0 >"$tmp/wasmbrowsertest.log" 2>&1; then
@@ -92,7 +93,7 @@ wasm_tests() {
     cat "$tmp/wasmbrowsertest.log"
     return 1
   fi
-  printf '#!/bin/sh\nexec /usr/bin/chromium --no-sandbox "$@"\n' >"$tmp/bin/chromium"
+  printf '#!/bin/sh\nexec /usr/lib/chromium/chromium-headless-shell --no-sandbox "$@"\n' >"$tmp/bin/chromium"
   chmod +x "$tmp/bin/chromium"
   PATH="$tmp/bin:$PATH" GOOS=js GOARCH=wasm go test -count=1 -json -exec wasmbrowsertest ./wasm/
 }

@@ -53,6 +53,13 @@ func launchChromium(proxy *netrec.Proxy) (Browser, error) {
 		chromedp.Env(markerVar + "=" + b.marker),
 		chromedp.Flag("vmodule", vmoduleMarker(b.marker)),
 		chromedp.ExecPath(ChromiumPath),
+		// V8's baseline wasm compiler only. By default V8 also recompiles
+		// the functions Go's start-up makes hot with its optimising
+		// compiler: here 1.2 CPU-s of background threads for each page that
+		// starts the wasm, optimised code a test page never runs long
+		// enough to use. What the page does is the same either way; the
+		// benchmark (web/bench) keeps V8's defaults, as visitors have them.
+		chromedp.Flag("js-flags", "--liftoff-only"),
 		chromedp.UserDataDir(dir),
 		// Everything but loopback (which Chromium never proxies unless told
 		// to) goes to the recording proxy, whose certificates are minted on
