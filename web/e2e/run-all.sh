@@ -7,9 +7,8 @@
 #   2. go test of every package but the browser ones (web/e2e/...), then
 #      each fuzz target of those packages for 10 s (one `go test -fuzz` each)
 #   3. the wasm package's tests, in headless Chromium (wasmbrowsertest)
-#   4. the browser suite, web/e2e/..., in Chromium, Firefox and WebKit (two
-#      streams at once: WebKit then the engine and proxy packages, beside
-#      Chromium then Firefox)
+#   4. the browser suite, web/e2e/..., in Chromium, Firefox and WebKit (one
+#      go test per engine, then the engine and proxy packages, two at once)
 #   5. no process the run started is still running (one check)
 #
 # Progress shows one line per finished test. At the end come the failures in
@@ -117,28 +116,44 @@ while read -r pkg target; do
 done < <(go test -list '^Fuzz' "${unit[@]}" 2>/dev/null |
   awk '/^Fuzz/ { t[n++] = $1 } /^ok / { for (i = 0; i < n; i++) print $2, t[i]; n = 0 }')
 gotest wasm wasm_tests
-# The browser suite runs as two streams at once, each go test with its own
-# proxy, server and browsers: the scenarios in WebKit (the slowest), then
-# the engine and proxy packages in all three engines; beside them, the
-# scenarios in Chromium then Firefox. Within a stream, one package at a
-# time. The run is bound by CPU (both cores stay busy); the split keeps the
-# two streams about as long. E2E_ENGINES is set here, whatever it says
-# outside. The timeout only stops a hung run.
-e2e_stream() { # NAME ENGINES PACKAGE...
+# The browser suite runs as jobs, each a go test with its own proxy, server
+# and browser, taken in turn by two workers at once: the longest first (the
+# scenarios in WebKit, then Firefox, then Chromium), then the engine and
+# proxy packages in all three engines. The run is bound by CPU (both cores
+# stay busy); a worker that is done takes the next job, so the two end
+# about together. E2E_ENGINES is set here, whatever it says outside. The
+# timeout only stops a hung run.
+e2e_jobs=(
+  "e2e-webkit webkit ./web/e2e/"
+  "e2e-firefox firefox ./web/e2e/"
+  "e2e-chromium chromium ./web/e2e/ ./web/e2e/testsummary/"
+  "e2e-engines chromium,firefox,webkit ./web/e2e/engine/ ./web/e2e/netrec/"
+)
+e2e_job() { # NAME ENGINES PACKAGE...
   local name=$1 engines=$2
   shift 2
   E2E_ENGINES=$engines go test "$@" -count=1 -p 1 -json -timeout 90m 2>&1 |
     "$tmp/testsummary" follow "$tmp/$name.json"
   echo "${PIPESTATUS[0]}" >"$tmp/$name.status"
 }
-echo "== e2e (webkit, then engine and proxy packages | chromium, firefox)"
-{
-  e2e_stream e2e-webkit webkit ./web/e2e/
-  e2e_stream e2e-engines chromium,firefox,webkit ./web/e2e/engine/ ./web/e2e/netrec/
-} &
-e2e_stream e2e-chromium-firefox chromium,firefox ./web/e2e/ ./web/e2e/testsummary/ &
+# e2e_worker runs the next job not yet taken until there is none; the
+# index of the next job is in $tmp/e2e.next, guarded by flock.
+e2e_worker() {
+  local i
+  while true; do
+    i=$(flock "$tmp/e2e.next" sh -c 'i=$(cat "$1"); echo $((i + 1)) >"$1"; echo "$i"' - "$tmp/e2e.next")
+    [ "$i" -lt ${#e2e_jobs[@]} ] || return 0
+    # shellcheck disable=SC2086 # a job is words: name, engines, packages
+    e2e_job ${e2e_jobs[$i]}
+  done
+}
+echo "== e2e (webkit, firefox, chromium, then the engine and proxy packages; two at a time)"
+echo 0 >"$tmp/e2e.next"
+e2e_worker &
+e2e_worker &
 wait
-for name in e2e-webkit e2e-engines e2e-chromium-firefox; do
+for job in "${e2e_jobs[@]}"; do
+  name=${job%% *}
   steps+=("$tmp/$name.json=$(cat "$tmp/$name.status" 2>/dev/null || echo 1)")
 done
 check leftovers no_leftovers
