@@ -40,7 +40,7 @@ setup() {
 }
 
 # build has web/bundle compile the wasm, optimise it and precompress every
-# file (the recipe, shared with web/bench, is web/recipe), with the
+# file (the recipe, shared with web/bench, is internal/recipe), with the
 # toolchain's own wasm_exec.js, replacing the output folder only when all
 # succeeded.
 build() {

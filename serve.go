@@ -39,8 +39,8 @@ import (
 	"time"
 
 	consent "github.com/civic-consent/consent"
+	"github.com/civic-consent/consent/internal/site"
 	"github.com/civic-consent/consent/web/receipts"
-	"github.com/civic-consent/consent/web/site"
 )
 
 func main() {

@@ -19,7 +19,7 @@ import (
 	"github.com/chromedp/cdproto/performance"
 	"github.com/chromedp/chromedp"
 
-	"github.com/civic-consent/consent/web/e2e/engine"
+	"github.com/civic-consent/consent/internal/engine"
 )
 
 //go:embed probe.js

@@ -11,7 +11,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/civic-consent/consent/web/recipe"
+	"github.com/civic-consent/consent/internal/recipe"
 )
 
 // fileSize is one file of the bundle, raw and as each precompressed sibling.
@@ -61,7 +61,7 @@ type wasmBuild struct {
 	exclusive  map[string]int      // package → code of it and of what only it imports
 }
 
-// buildWasm builds ./wasm as build.sh does (web/recipe), runs wasm-opt on
+// buildWasm builds ./wasm as build.sh does (internal/recipe), runs wasm-opt on
 // it when binaryen is installed, and builds it once more with its symbol names to
 // attribute the code to packages.
 func buildWasm(tmp string) (*wasmBuild, error) {

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/civic-consent/consent/web/recipe"
+	"github.com/civic-consent/consent/internal/recipe"
 )
 
 // results holds every visit and the bundle's sizes, for the report.
@@ -467,7 +467,7 @@ func cpuModel() string {
 const method = `## Method
 
 - One local server (127.0.0.1) serves one host page twice, identical but for the widget's tags, and
-  both widgets' files through the same handler (web/site): brotli -q 11 precompressed, hashed names
+  both widgets' files through the same handler (internal/site): brotli -q 11 precompressed, hashed names
   immutable, the rest no-cache with an ETag. vanilla-cookieconsent is included as its documentation
   says (stylesheet in the head, scripts deferred, reCAPTCHA as a managed text/plain script), as a
   bottom bar with the same two categories and the same French texts, and hideFromBots off (headless

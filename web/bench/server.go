@@ -12,8 +12,8 @@ import (
 	"time"
 
 	consent "github.com/civic-consent/consent"
+	"github.com/civic-consent/consent/internal/site"
 	"github.com/civic-consent/consent/web/receipts"
-	"github.com/civic-consent/consent/web/site"
 )
 
 //go:embed pages/host.html
@@ -30,7 +30,7 @@ const (
 )
 
 // newServer returns the benchmark's one local server. Both widgets' files
-// go through the preview server's bundle handler (web/site): the same
+// go through the preview server's bundle handler (internal/site): the same
 // precompressed brotli, the same cache headers (hashed names immutable,
 // the rest no-cache with an ETag), so that only the widgets differ.
 //

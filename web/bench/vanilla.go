@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	consent "github.com/civic-consent/consent"
-	"github.com/civic-consent/consent/web/recipe"
+	"github.com/civic-consent/consent/internal/recipe"
 )
 
 // vanillaFiles are the names, under /vendor/, of the comparison widget's
@@ -23,7 +23,7 @@ type vanillaFiles struct {
 // prepareVanilla writes vanilla-cookieconsent into dir the way build.sh
 // writes the widget's bundle: content-hashed names (so the same server
 // marks them immutable), each with the precompressed siblings of
-// web/recipe. dir must hold nothing else. Its
+// internal/recipe. dir must hold nothing else. Its
 // configuration has the seed catalogue's two categories and French texts.
 func prepareVanilla(npmDist, dir string) (vanillaFiles, error) {
 	var f vanillaFiles

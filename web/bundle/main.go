@@ -11,7 +11,7 @@
 // its earlier builds next to the new one.
 //
 // build.sh runs it; it writes nothing unless the catalogue is valid. Given
-// no -wasm, it builds the wasm itself, as web/recipe says.
+// no -wasm, it builds the wasm itself, as internal/recipe says.
 package main
 
 import (
@@ -28,7 +28,7 @@ import (
 
 	consent "github.com/civic-consent/consent"
 	"github.com/civic-consent/consent/app"
-	"github.com/civic-consent/consent/web/recipe"
+	"github.com/civic-consent/consent/internal/recipe"
 )
 
 func main() {

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/civic-consent/consent/web/e2e/engine"
+	"github.com/civic-consent/consent/internal/engine"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

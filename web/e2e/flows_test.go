@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/civic-consent/consent/web/e2e/engine"
+	"github.com/civic-consent/consent/internal/engine"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

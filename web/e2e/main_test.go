@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/civic-consent/consent/web/e2e/engine"
-	"github.com/civic-consent/consent/web/e2e/netrec"
+	"github.com/civic-consent/consent/internal/engine"
+	"github.com/civic-consent/consent/internal/netrec"
 )
 
 // recaptchaURL is Google's loader; the proxy answers it with stubRecaptcha,

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/civic-consent/consent/web/e2e/engine"
-	"github.com/civic-consent/consent/web/site"
+	"github.com/civic-consent/consent/internal/engine"
+	"github.com/civic-consent/consent/internal/site"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

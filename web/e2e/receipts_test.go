@@ -14,7 +14,7 @@ import (
 	"time"
 
 	consent "github.com/civic-consent/consent"
-	"github.com/civic-consent/consent/web/e2e/engine"
+	"github.com/civic-consent/consent/internal/engine"
 	"github.com/civic-consent/consent/web/receipts"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

@@ -68,7 +68,7 @@ no_leftovers() {
     pid=${pid%/environ}
     [ "$pid" = "$$" ] || [ "$pid" = "$BASHPID" ] && continue
     # Chromium's children write their title over their environment; they
-    # carry the marker in a switch (web/e2e/engine/marker.go).
+    # carry the marker in a switch (internal/engine/marker.go).
     if grep -qzx "CIVIC_CONSENT_TEST_RUN=$$" "$env" 2>/dev/null ||
       { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -q "civic_consent_run_$$=0"; then
       left+=("$pid")
@@ -97,8 +97,8 @@ wasm_tests() {
   PATH="$tmp/bin:$PATH" GOOS=js GOARCH=wasm go test -count=1 -json -exec wasmbrowsertest ./wasm/
 }
 
-if ! go build -o "$tmp/testsummary" ./web/e2e/testsummary; then
-  echo "run-all.sh: cannot build web/e2e/testsummary" >&2
+if ! go build -o "$tmp/testsummary" ./internal/testsummary; then
+  echo "run-all.sh: cannot build internal/testsummary" >&2
   echo "0 passed, 1 failed"
   exit 1
 fi
@@ -126,8 +126,8 @@ gotest wasm wasm_tests
 e2e_jobs=(
   "e2e-webkit webkit ./web/e2e/"
   "e2e-firefox firefox ./web/e2e/"
-  "e2e-chromium chromium ./web/e2e/ ./web/e2e/testsummary/"
-  "e2e-engines chromium,firefox,webkit ./web/e2e/engine/ ./web/e2e/netrec/"
+  "e2e-chromium chromium ./web/e2e/ ./internal/testsummary/"
+  "e2e-engines chromium,firefox,webkit ./internal/engine/ ./internal/netrec/"
 )
 e2e_job() { # NAME ENGINES PACKAGE...
   local name=$1 engines=$2

@@ -4,14 +4,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/civic-consent/consent/web/e2e/engine"
+	"github.com/civic-consent/consent/internal/engine"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 // Issue 10, item 9: Trusted Types. The demo pages' strict CSP gets
 // require-trusted-types-for 'script' and trusted-types NAME with ?tt=NAME
-// (web/site/variants.go): NAME civic-consent is the widget's one policy;
+// (internal/site/variants.go): NAME civic-consent is the widget's one policy;
 // any other name leaves the widget without one.
 
 const (

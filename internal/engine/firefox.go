@@ -15,7 +15,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/civic-consent/consent/web/e2e/netrec"
+	"github.com/civic-consent/consent/internal/netrec"
 )
 
 // firefoxPath is Debian's Firefox ESR.

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/civic-consent/consent/web/e2e/netrec"
+	"github.com/civic-consent/consent/internal/netrec"
 )
 
 // client sends every request through the proxy and trusts only its CA, so

@@ -5,7 +5,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/civic-consent/consent/web/e2e/netrec"
+	"github.com/civic-consent/consent/internal/netrec"
 )
 
 // Browsers holds one running browser per engine selected by E2E_ENGINES,

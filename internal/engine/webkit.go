@@ -14,7 +14,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/civic-consent/consent/web/e2e/netrec"
+	"github.com/civic-consent/consent/internal/netrec"
 )
 
 // Debian's WebKitGTK WebDriver and the browser it drives.

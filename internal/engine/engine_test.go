@@ -15,8 +15,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/civic-consent/consent/web/e2e/engine"
-	"github.com/civic-consent/consent/web/e2e/netrec"
+	"github.com/civic-consent/consent/internal/engine"
+	"github.com/civic-consent/consent/internal/netrec"
 )
 
 const recaptchaURL = "https://www.google.com/recaptcha/api.js"

@@ -17,7 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/civic-consent/consent/web/e2e/netrec"
+	"github.com/civic-consent/consent/internal/netrec"
 )
 
 // childEngine, set to an engine name, makes TestNoBrowserLeftRunning the

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/civic-consent/consent/web/e2e/engine"
+	"github.com/civic-consent/consent/internal/engine"
 )
 
 // thirdPartyPage contacts three outside hosts in three ways: a script, an

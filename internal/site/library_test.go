@@ -18,7 +18,7 @@ import (
 
 func libraryCatalogue(t *testing.T) *consent.Catalogue {
 	t.Helper()
-	data, err := os.ReadFile("../catalogues/library.json")
+	data, err := os.ReadFile("../../web/catalogues/library.json")
 	require.NoError(t, err)
 	c, err := consent.ParseCatalogue(data)
 	require.NoError(t, err)
@@ -123,7 +123,7 @@ func TestServeCommandWithACatalogue(t *testing.T) {
 
 	// The library's file picks the library's demo; the given folder is
 	// served as it is.
-	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-dir", fakeBundle(t), "-catalogue", "../catalogues/library.json")
+	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-dir", fakeBundle(t), "-catalogue", "../../web/catalogues/library.json")
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
@@ -141,7 +141,7 @@ func TestServeCommandWithACatalogue(t *testing.T) {
 	assert.Contains(t, string(body), "Médiathèque municipale de Valmont")
 
 	// Never over the seed's bundle.
-	abs, err := filepath.Abs("../catalogues/library.json")
+	abs, err := filepath.Abs("../../web/catalogues/library.json")
 	require.NoError(t, err)
 	refuse := exec.Command(bin, "-addr", "127.0.0.1:0", "-dir", "web/dist", "-catalogue", abs)
 	refuse.Dir = "../.."

@@ -62,7 +62,7 @@ type Encoding struct {
 }
 
 // Encodings are the precompressed siblings the server picks from (see
-// web/site): brotli at its best level and gzip at its best level, with no
+// internal/site): brotli at its best level and gzip at its best level, with no
 // name or time in the header, so that a build is reproducible.
 var Encodings = []Encoding{
 	{Suffix: ".br", Tool: "brotli", Args: []string{"-q", "11", "-c"}},

@@ -203,7 +203,7 @@ func TestServeCommandTemporaryBundle(t *testing.T) {
 	build := exec.Command("go", "build", "-o", bin, "../../serve.go")
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, "go build serve.go: %s", out)
-	catalogue, err := filepath.Abs("../catalogues/library.json")
+	catalogue, err := filepath.Abs("../../web/catalogues/library.json")
 	require.NoError(t, err)
 
 	root, _ := fakeBuild(t, true)

@@ -17,7 +17,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/civic-consent/consent/web/e2e/netrec"
+	"github.com/civic-consent/consent/internal/netrec"
 )
 
 // Engine names, as accepted by Launch and E2E_ENGINES.

@@ -15,7 +15,7 @@ import (
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
-	"github.com/civic-consent/consent/web/e2e/netrec"
+	"github.com/civic-consent/consent/internal/netrec"
 )
 
 // chromiumBrowser is one Chromium process driven by chromedp; each page is
