@@ -1,6 +1,7 @@
 package consent
 
 import (
+	"embed"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -8,15 +9,14 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-
-	"github.com/civic-consent/consent/app/labels"
+	"sync"
 )
 
 // Label names a piece of the widget's own text: its buttons, headings,
 // column names, placeholders and the cookie policy page's fixed text. The
 // site's own texts (intro, categories, services) are Text fields of the
 // catalogue instead. The keys are those of the built-in label sets,
-// app/labels/<lang>.json, and of a catalogue's "labels".
+// labels/<lang>.json, and of a catalogue's "labels".
 type Label string
 
 // The widget's labels. A {name} in a label's text is a placeholder that
@@ -96,24 +96,28 @@ func Labels() []Label { return slices.Sorted(maps.Keys(labelVars)) }
 // LabelSet is one language's labels, by key.
 type LabelSet map[Label]string
 
-// labelFiles are the built-in sets, in app/labels.
-var labelFiles = labels.Files
+// labelFiles are the built-in sets, one JSON file a language.
+//
+//go:embed labels/*.json
+var labelFiles embed.FS
 
-// builtinLabels holds the built-in label sets by language, read from
-// app/labels/<lang>.json. TestBuiltinLabelsAreComplete holds each to every key.
-var builtinLabels = readLabelFiles()
+// builtinLabels returns the built-in label sets by language, read from
+// labels/<lang>.json once, when first needed: a program that never asks
+// for a label (the browser's page program) carries no JSON decoder for
+// them. TestBuiltinLabelsAreComplete holds each to every key.
+var builtinLabels = sync.OnceValue(readLabelFiles)
 
 func readLabelFiles() map[string]LabelSet {
-	files, _ := labelFiles.ReadDir(".")
+	files, _ := labelFiles.ReadDir("labels")
 	sets := make(map[string]LabelSet, len(files))
 	for _, f := range files {
-		data, err := labelFiles.ReadFile(f.Name())
+		data, err := labelFiles.ReadFile("labels/" + f.Name())
 		var set LabelSet
 		if err == nil {
 			err = json.Unmarshal(data, &set)
 		}
 		if err != nil {
-			panic(fmt.Sprintf("consent: built-in labels app/labels/%s: %v", f.Name(), err))
+			panic(fmt.Sprintf("consent: built-in labels labels/%s: %v", f.Name(), err))
 		}
 		sets[strings.TrimSuffix(f.Name(), path.Ext(f.Name()))] = set
 	}
@@ -122,7 +126,7 @@ func readLabelFiles() map[string]LabelSet {
 
 // BuiltinLanguages returns the languages the widget has labels for without
 // a catalogue's help, sorted.
-func BuiltinLanguages() []string { return slices.Sorted(maps.Keys(builtinLabels)) }
+func BuiltinLanguages() []string { return slices.Sorted(maps.Keys(builtinLabels())) }
 
 // Label returns the widget's label key in lang: the catalogue's own label
 // (its "labels") if it gives one, else the built-in one, with the fallback
@@ -131,7 +135,7 @@ func BuiltinLanguages() []string { return slices.Sorted(maps.Keys(builtinLabels)
 // labels.
 func (c *Catalogue) Label(lang string, key Label, vars ...string) string {
 	t := Text{}
-	for l, set := range builtinLabels {
+	for l, set := range builtinLabels() {
 		t[l] = set[key]
 	}
 	if c != nil {
@@ -153,7 +157,8 @@ func (c *Catalogue) Label(lang string, key Label, vars ...string) string {
 }
 
 // placeholderPattern finds the {name} placeholders of a label's text.
-var placeholderPattern = regexp.MustCompile(`\{[A-Za-z]+\}`)
+// It is compiled when first used: only validation needs it.
+var placeholderPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{[A-Za-z]+\}`) })
 
 // labels checks a catalogue's labels: each language is one of the
 // catalogue's, each key a known label with its placeholders; then that
@@ -174,7 +179,7 @@ func (v *validator) labels(sets map[string]LabelSet) {
 		var missing []string
 		for _, key := range Labels() {
 			_, own := sets[lang][key]
-			if _, builtin := builtinLabels[lang][key]; !own && !builtin {
+			if _, builtin := builtinLabels()[lang][key]; !own && !builtin {
 				missing = append(missing, string(key))
 			}
 		}
@@ -200,7 +205,7 @@ func (v *validator) label(path string, key Label, s string) {
 			v.add(path, "missing the placeholder {%s}", name)
 		}
 	}
-	for _, p := range placeholderPattern.FindAllString(s, -1) {
+	for _, p := range placeholderPattern().FindAllString(s, -1) {
 		if !slices.Contains(want, p[1:len(p)-1]) {
 			v.add(path, "unknown placeholder %s: this label takes %s", p, placeholderList(want))
 		}

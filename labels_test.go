@@ -16,14 +16,14 @@ func TestBuiltinLabelsAreComplete(t *testing.T) {
 	assert.Equal(t, []string{"de", "en", "es", "fr", "it"}, BuiltinLanguages())
 	for _, lang := range BuiltinLanguages() {
 		t.Run(lang, func(t *testing.T) {
-			set := builtinLabels[lang]
+			set := builtinLabels()[lang]
 			for _, key := range Labels() {
 				_, ok := set[key]
-				assert.True(t, ok, "app/labels/%s.json has no %q", lang, key)
+				assert.True(t, ok, "labels/%s.json has no %q", lang, key)
 			}
 			v := validator{langs: []string{lang}}
 			for key, s := range set {
-				v.label("app/labels/"+lang+".json: "+string(key), key, s)
+				v.label("labels/"+lang+".json: "+string(key), key, s)
 			}
 			assert.Empty(t, v.errs)
 		})
@@ -91,7 +91,7 @@ func TestValidateLabels(t *testing.T) {
 		c.Labels = map[string]LabelSet{"nl": {}}
 		for _, k := range Labels() {
 			if k != LabelAllow && k != LabelPolicyCaption {
-				c.Labels["nl"][k] = builtinLabels["en"][k]
+				c.Labels["nl"][k] = builtinLabels()["en"][k]
 			}
 		}
 		err := c.Validate()

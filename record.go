@@ -282,7 +282,7 @@ func parseBits(list, kind string, known func(id string) bool) (map[string]bool, 
 	prev := ""
 	for entry := range strings.SplitSeq(list, "~") {
 		id, bit, ok := strings.Cut(entry, ":")
-		if !ok || !idPattern.MatchString(id) || (bit != "0" && bit != "1") {
+		if !ok || !validID(id) || (bit != "0" && bit != "1") {
 			return nil, recordErr(ReasonMalformed, "%s entry %.40q is not id:0 or id:1", kind, entry)
 		}
 		if _, dup := bits[id]; dup {
