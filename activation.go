@@ -3,7 +3,6 @@ package consent
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"slices"
 	"strings"
@@ -237,10 +236,11 @@ func originOf(raw string) (string, error) {
 	if (u.Scheme == "https" && port == "443") || (u.Scheme == "http" && port == "80") {
 		port = ""
 	}
-	if port != "" {
-		host = net.JoinHostPort(host, port)
-	} else if strings.Contains(host, ":") {
+	if strings.Contains(host, ":") {
 		host = "[" + host + "]"
+	}
+	if port != "" {
+		host += ":" + port
 	}
 	return u.Scheme + "://" + host, nil
 }

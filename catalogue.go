@@ -132,6 +132,9 @@ const (
 	PositionCenter = "center"
 )
 
+// Positions lists the positions, the default first.
+var Positions = []string{PositionBar, PositionBox, PositionCenter}
+
 // ConsentTypes are the Google Consent Mode v2 types a category may grant.
 var ConsentTypes = []string{"ad_storage", "analytics_storage", "ad_user_data", "ad_personalization"}
 
@@ -232,6 +235,10 @@ const MaxMaxAgeDays = 395
 // RecordCookieName is the name of the cookie that stores the visitor's
 // choice. It is fixed by the seed's cookie policy.
 const RecordCookieName = "cookies_preferences"
+
+// StoragePrefix begins every key the widget keeps in the site's
+// localStorage and sessionStorage; no service may claim a key with it.
+const StoragePrefix = "civic-consent"
 
 // Languages returns the languages the catalogue is written in: the keys of
 // Site.Name, French first, then the others in alphabetical order. Validate

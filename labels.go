@@ -105,7 +105,18 @@ var labelFiles embed.FS
 // labels/<lang>.json once, when first needed: a program that never asks
 // for a label (the browser's page program) carries no JSON decoder for
 // them. TestBuiltinLabelsAreComplete holds each to every key.
-var builtinLabels = sync.OnceValue(readLabelFiles)
+func builtinLabels() map[string]LabelSet {
+	labelsOnce.Do(func() { labelSets = readLabelFiles() })
+	return labelSets
+}
+
+// labelsOnce reads labelSets once. (A package-level sync.OnceValue would
+// name its function at init, which links the JSON decoder into every
+// program of the package.)
+var (
+	labelsOnce sync.Once
+	labelSets  map[string]LabelSet
+)
 
 func readLabelFiles() map[string]LabelSet {
 	files, _ := labelFiles.ReadDir("labels")
@@ -158,7 +169,15 @@ func (c *Catalogue) Label(lang string, key Label, vars ...string) string {
 
 // placeholderPattern finds the {name} placeholders of a label's text.
 // It is compiled when first used: only validation needs it.
-var placeholderPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{[A-Za-z]+\}`) })
+func placeholderPattern() *regexp.Regexp {
+	placeholderOnce.Do(func() { placeholderRE = regexp.MustCompile(`\{[A-Za-z]+\}`) })
+	return placeholderRE
+}
+
+var (
+	placeholderOnce sync.Once
+	placeholderRE   *regexp.Regexp
+)
 
 // labels checks a catalogue's labels: each language is one of the
 // catalogue's, each key a known label with its placeholders; then that

@@ -1,7 +1,7 @@
 package consent
 
 import (
-	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -63,11 +63,40 @@ func ChoiceAction(before *Record, after Record, gpc bool) Action {
 // object of the record exactly as the cookie holds it, the action and the
 // record's time in RFC 3339. It holds nothing else: no address, no browser
 // detail, nothing to fingerprint a visitor with.
+//
+// It writes the JSON itself, without encoding/json, which the browser's
+// page program does not carry: the record holds only letters, digits and
+// ".:~_-", an action is one of Actions and the time is RFC 3339, so no
+// character needs escaping.
 func NewReceipt(r Record, a Action) []byte {
-	body, _ := json.Marshal(struct {
-		Record string `json:"record"`
-		Action Action `json:"action"`
-		Time   string `json:"time"`
-	}{r.Encode(), a, r.Time.UTC().Format(time.RFC3339)}) // strings only: cannot fail
-	return body
+	return []byte(`{"record":"` + r.Encode() + `","action":"` + string(a) + `","time":"` + r.Time.UTC().Format(time.RFC3339) + `"}`)
+}
+
+// CheckAction reports whether action a can have stored r: accept-all
+// allows every optional service, refuse-all and gpc refuse every one,
+// custom allows some and refuses others, and withdrawal refuses at least
+// one (which one was allowed before, r cannot tell).
+func CheckAction(r Record, a Action) error {
+	allowed := 0
+	for _, ok := range r.Services {
+		if ok {
+			allowed++
+		}
+	}
+	all, none := allowed == len(r.Services), allowed == 0
+	var fits bool
+	switch a {
+	case ActionAcceptAll:
+		fits = all
+	case ActionRefuseAll, ActionGPC:
+		fits = none
+	case ActionCustom:
+		fits = !all && !none
+	case ActionWithdrawal:
+		fits = !all
+	}
+	if !fits {
+		return fmt.Errorf("action %q contradicts the record (%d of %d services allowed)", a, allowed, len(r.Services))
+	}
+	return nil
 }

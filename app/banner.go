@@ -2,6 +2,7 @@ package app
 
 import (
 	consent "github.com/civic-consent/consent"
+	"github.com/civic-consent/consent/wasm/contract"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -32,7 +33,7 @@ func (b *Banner) Render() app.UI {
 		Body(
 			app.Button().
 				Class("cc-close").
-				DataSet("action", ActionRefuse).
+				DataSet("action", contract.ActionRefuse).
 				Aria("label", s.Label(consent.LabelCloseRefuse)).
 				Title(s.Label(consent.LabelCloseRefuse)).
 				Text("×").
@@ -46,11 +47,11 @@ func (b *Banner) Render() app.UI {
 				),
 			),
 			app.Div().Class("cc-actions").Body(
-				app.Button().Class("cc-btn").DataSet("action", ActionRefuse).
+				app.Button().Class("cc-btn").DataSet("action", contract.ActionRefuse).
 					Text(s.Label(consent.LabelRefuseAll)).OnClick(b.refuse),
-				app.Button().Class("cc-btn").DataSet("action", ActionAccept).
+				app.Button().Class("cc-btn").DataSet("action", contract.ActionAccept).
 					Text(s.Label(consent.LabelAcceptAll)).OnClick(b.accept),
-				app.Button().Class("cc-btn").DataSet("action", ActionCustomise).
+				app.Button().Class("cc-btn").DataSet("action", contract.ActionCustomise).
 					Text(s.Label(consent.LabelCustomise)).OnClick(b.customise),
 			),
 		)

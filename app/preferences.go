@@ -2,6 +2,7 @@ package app
 
 import (
 	consent "github.com/civic-consent/consent"
+	"github.com/civic-consent/consent/wasm/contract"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -53,11 +54,11 @@ func (p *Preferences) Render() app.UI {
 					}),
 				),
 				app.Div().Class("cc-actions").Body(
-					app.Button().Class("cc-btn").DataSet("action", ActionRefuse).
+					app.Button().Class("cc-btn").DataSet("action", contract.ActionRefuse).
 						Text(s.Label(consent.LabelRefuseAll)).OnClick(p.refuse),
-					app.Button().Class("cc-btn").DataSet("action", ActionAccept).
+					app.Button().Class("cc-btn").DataSet("action", contract.ActionAccept).
 						Text(s.Label(consent.LabelAcceptAll)).OnClick(p.accept),
-					app.Button().ID(prefsLast).Class("cc-btn").DataSet("action", "save").
+					app.Button().ID(prefsLast).Class("cc-btn").DataSet("action", contract.ActionSave).
 						Text(s.Label(consent.LabelSave)).OnClick(p.save),
 				),
 			),

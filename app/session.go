@@ -4,45 +4,8 @@ import (
 	"maps"
 
 	consent "github.com/civic-consent/consent"
+	"github.com/civic-consent/consent/wasm/frame"
 )
-
-// View is what the widget shows.
-type View int
-
-const (
-	// ViewPending shows nothing: the stored choice is being read.
-	ViewPending View = iota
-	// ViewButton shows only the persistent "cookie settings" button (R14).
-	ViewButton
-	// ViewBanner shows the first layer.
-	ViewBanner
-	// ViewPreferences shows the preferences dialog, modal.
-	ViewPreferences
-)
-
-// String names the view as the loader's frame modes do.
-func (v View) String() string {
-	switch v {
-	case ViewButton:
-		return "button"
-	case ViewBanner:
-		return "banner"
-	case ViewPreferences:
-		return "modal"
-	}
-	return "pending"
-}
-
-// ModeOff is the mode of the widget's frame when the widget cannot run: the
-// frame is hidden and every optional service stays off. No View shows it.
-const ModeOff = "off"
-
-// FrameModes are the modes the frame's boot script (web/src/frame.js) sizes
-// and places the frame for: each View's String, and ModeOff. A test of
-// web/bundle holds frame.js and consent.js to them.
-func FrameModes() []string {
-	return []string{ViewPending.String(), ViewButton.String(), ViewBanner.String(), ViewPreferences.String(), ModeOff}
-}
 
 // Session is the widget's state for one page: which view is shown and the
 // choice being edited. Its methods are plain Go, tested without a browser; the
@@ -50,7 +13,7 @@ func FrameModes() []string {
 type Session struct {
 	Catalogue *consent.Catalogue
 	Lang      string
-	View      View
+	View      frame.View
 	// RecordID is the consent id of the choice in force, which the
 	// preferences show when the site keeps receipts, so that the visitor
 	// can quote it to the site's DPO; "" when no choice is stored.
@@ -59,7 +22,7 @@ type Session struct {
 	// draft holds an on/off for every optional service.
 	draft map[string]bool
 	// back is the view that closing the preferences returns to.
-	back View
+	back frame.View
 }
 
 // NewSession starts a session from the decision taken on the stored choice:
@@ -67,9 +30,9 @@ type Session struct {
 // otherwise. Every optional toggle starts as the decision says: off unless a
 // valid record allowed it (R8).
 func NewSession(c *consent.Catalogue, lang string, d consent.Decision) *Session {
-	s := &Session{Catalogue: c, Lang: lang, View: ViewButton, draft: map[string]bool{}}
+	s := &Session{Catalogue: c, Lang: lang, View: frame.ViewButton, draft: map[string]bool{}}
 	if d.Ask {
-		s.View = ViewBanner
+		s.View = frame.ViewBanner
 	}
 	if d.Record != nil {
 		s.RecordID = d.Record.ID
@@ -127,16 +90,16 @@ func (s *Session) SetCategory(id string, on bool) {
 // OpenPreferences shows the preferences dialog; closing it returns to the
 // view it was opened from.
 func (s *Session) OpenPreferences() {
-	if s.View != ViewPreferences {
+	if s.View != frame.ViewPreferences {
 		s.back = s.View
-		s.View = ViewPreferences
+		s.View = frame.ViewPreferences
 	}
 }
 
 // ClosePreferences closes the dialog without saving. Closing it from the
 // first layer goes back to the first layer: no choice was made.
 func (s *Session) ClosePreferences() {
-	if s.View == ViewPreferences {
+	if s.View == frame.ViewPreferences {
 		s.View = s.back
 	}
 }
@@ -155,13 +118,6 @@ func (s *Session) AcceptAll() Choice { return s.setAll(true) }
 // record. Closing the first layer with its close control is a refusal (R3).
 func (s *Session) RefuseAll() Choice { return s.setAll(false) }
 
-// AllowCategory switches on exactly one category, keeping the rest of the
-// draft, as the contact form's "Autoriser" button does.
-func (s *Session) AllowCategory(id string) Choice {
-	s.SetCategory(id, true)
-	return s.Save()
-}
-
 func (s *Session) setAll(on bool) Choice {
 	for id := range s.draft {
 		s.draft[id] = on
@@ -169,10 +125,19 @@ func (s *Session) setAll(on bool) Choice {
 	return s.Save()
 }
 
+// Sync takes the choice in force, stored elsewhere: allowed holds the
+// optional services it allows, recordID its consent id.
+func (s *Session) Sync(allowed map[string]bool, recordID string) {
+	for id := range s.draft {
+		s.draft[id] = allowed[id]
+	}
+	s.RecordID = recordID
+}
+
 // Save closes the dialogs, leaving the persistent button, and returns the
 // draft as the choice to record.
 func (s *Session) Save() Choice {
-	s.View = ViewButton
+	s.View = frame.ViewButton
 	return maps.Clone(s.draft)
 }
 

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	consent "github.com/civic-consent/consent"
+	"github.com/civic-consent/consent/wasm/frame"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -19,7 +20,7 @@ func firstVisit(t *testing.T) *Session {
 
 func TestR8NothingPreTicked(t *testing.T) {
 	s := firstVisit(t)
-	assert.Equal(t, ViewBanner, s.View)
+	assert.Equal(t, frame.ViewBanner, s.View)
 	assert.False(t, s.ServiceOn("recaptcha"))
 	on, mixed := s.CategoryOn("contact")
 	assert.False(t, on)
@@ -32,40 +33,40 @@ func TestSessionStartsFromAValidRecord(t *testing.T) {
 	c := consent.Seed()
 	rec := consent.AcceptAll(c, now.Add(-time.Hour), "AAAAAAAAAAAAAAAA")
 	s := NewSession(c, "en", consent.Decide(c, "cookies_preferences="+rec.Encode(), now, false))
-	assert.Equal(t, ViewButton, s.View, "a valid stored choice shows nothing but the button")
+	assert.Equal(t, frame.ViewButton, s.View, "a valid stored choice shows nothing but the button")
 	assert.True(t, s.ServiceOn("recaptcha"))
 }
 
 func TestR20GPCDoesNotNag(t *testing.T) {
 	c := consent.Seed()
 	s := NewSession(c, "fr", consent.Decide(c, "", now, true))
-	assert.Equal(t, ViewButton, s.View)
+	assert.Equal(t, frame.ViewButton, s.View)
 	assert.False(t, s.ServiceOn("recaptcha"))
 }
 
 func TestR4AcceptAndRefuseAreOneCall(t *testing.T) {
 	s := firstVisit(t)
 	assert.Equal(t, Choice{"recaptcha": true}, s.AcceptAll())
-	assert.Equal(t, ViewButton, s.View)
+	assert.Equal(t, frame.ViewButton, s.View)
 
 	s = firstVisit(t)
 	assert.Equal(t, Choice{"recaptcha": false}, s.RefuseAll())
-	assert.Equal(t, ViewButton, s.View)
+	assert.Equal(t, frame.ViewButton, s.View)
 }
 
 func TestPreferencesCloseBackToWhereTheyOpened(t *testing.T) {
 	s := firstVisit(t)
 	s.OpenPreferences()
-	assert.Equal(t, ViewPreferences, s.View)
+	assert.Equal(t, frame.ViewPreferences, s.View)
 	s.SetCategory("contact", true)
 	s.ClosePreferences()
-	assert.Equal(t, ViewBanner, s.View, "closing without saving is no choice")
+	assert.Equal(t, frame.ViewBanner, s.View, "closing without saving is no choice")
 
-	s.View = ViewButton
+	s.View = frame.ViewButton
 	s.OpenPreferences()
 	s.OpenPreferences() // twice does not lose where to go back to
 	s.ClosePreferences()
-	assert.Equal(t, ViewButton, s.View)
+	assert.Equal(t, frame.ViewButton, s.View)
 }
 
 func TestCustomiseOneCategory(t *testing.T) {
@@ -82,12 +83,13 @@ func TestCustomiseOneCategory(t *testing.T) {
 	assert.False(t, choice.Allowed("unknown"))
 }
 
-func TestR17AllowCategoryKeepsTheRest(t *testing.T) {
+func TestSyncTakesAChoiceStoredElsewhere(t *testing.T) {
 	c := mixedCatalogue(t)
 	s := NewSession(c, "fr", consent.Decide(c, "", now, false))
-	s.SetService("video", true)
-	choice := s.AllowCategory("contact")
-	assert.Equal(t, Choice{"recaptcha": true, "video": true, "stats": false}, choice)
+	s.SetService("stats", true)
+	s.Sync(map[string]bool{"video": true, "unknown": true}, "AAAAAAAAAAAAAAAA")
+	assert.Equal(t, Choice{"recaptcha": false, "video": true, "stats": false}, s.Save(), "the draft is the stored choice, nothing else")
+	assert.Equal(t, "AAAAAAAAAAAAAAAA", s.RecordID)
 }
 
 func TestCategoryMixedState(t *testing.T) {

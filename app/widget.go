@@ -2,6 +2,8 @@ package app
 
 import (
 	consent "github.com/civic-consent/consent"
+	"github.com/civic-consent/consent/wasm/contract"
+	"github.com/civic-consent/consent/wasm/frame"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -13,7 +15,7 @@ type Host interface {
 	Record(c Choice) error
 	// Show tells the page which view is now shown, so it can size and place
 	// the widget's frame and move focus.
-	Show(from, to View)
+	Show(from, to frame.View)
 }
 
 // Widget is the root component: the first layer, the preferences dialog or
@@ -27,7 +29,7 @@ type Widget struct {
 	// failed is set when the host could not store a choice.
 	failed bool
 	// shown is the view the host was last told about.
-	shown View
+	shown frame.View
 	// ctx is the widget's own context: it stays mounted while the buttons
 	// that trigger changes come and go.
 	ctx  app.Context
@@ -35,7 +37,7 @@ type Widget struct {
 }
 
 // OnMount keeps the widget's context, so that calls from outside go-app's
-// event loop (Open, AllowCategory) can be dispatched into it, and tells the
+// event loop (Open, Stored) can be dispatched into it, and tells the
 // host which view the widget starts in.
 func (w *Widget) OnMount(ctx app.Context) {
 	w.ctx = ctx
@@ -56,16 +58,16 @@ func (w *Widget) notify() {
 func (w *Widget) Render() app.UI {
 	s := w.Session
 	return app.Div().Class("cc-root").DataSet("view", s.View.String()).Body(
-		app.If(s.View == ViewBanner, func() app.UI {
+		app.If(s.View == frame.ViewBanner, func() app.UI {
 			return &Banner{Session: s, OnChoice: w.record, OnCustomise: w.open}
 		}).
-			ElseIf(s.View == ViewPreferences, func() app.UI {
+			ElseIf(s.View == frame.ViewPreferences, func() app.UI {
 				return &Preferences{Session: s, OnChoice: w.record, OnClose: w.closePreferences}
 			}).
-			ElseIf(s.View == ViewButton, func() app.UI {
+			ElseIf(s.View == frame.ViewButton, func() app.UI {
 				return app.Button().
 					Class("cc-fab").
-					DataSet("action", ActionOpen).
+					DataSet("action", contract.ActionOpen).
 					Text(s.Label(consent.LabelSettings)).
 					OnClick(func(ctx app.Context, e app.Event) { w.open(ctx) })
 			}),
@@ -86,42 +88,39 @@ func (w *Widget) Open() {
 	w.ctx.Dispatch(func(ctx app.Context) { w.open(ctx) })
 }
 
-// The actions of the first layer's and the button's controls, as their
-// data-action attributes name them; the frame's boot script keeps those
-// clicked before the wasm runs, for Replay. A test of web/bundle holds the
-// names frame.js and consent.js use to Actions.
-const (
-	ActionAccept    = "accept"
-	ActionRefuse    = "refuse"
-	ActionCustomise = "customise"
-	ActionOpen      = "open"
-)
-
-// Actions are every action Replay knows.
-var Actions = []string{ActionAccept, ActionRefuse, ActionCustomise, ActionOpen}
-
 // Replay applies an action clicked on the prerendered widget before it
 // was live, exactly as the click would have: a choice that cannot be
 // stored shows the same error. Unknown actions are ignored.
 func (w *Widget) Replay(action string) {
 	switch action {
-	case ActionAccept:
+	case contract.ActionAccept:
 		w.store(w.Session.AcceptAll())
-	case ActionRefuse:
+	case contract.ActionRefuse:
 		w.store(w.Session.RefuseAll())
-	case ActionCustomise, ActionOpen:
+	case contract.ActionCustomise, contract.ActionOpen:
 		w.Open()
 	}
 }
 
-// AllowCategory records a choice allowing one more category, as a
-// placeholder's "Autoriser" button asks.
-func (w *Widget) AllowCategory(id string) {
+// Stored follows a choice the page program stored without the widget (a
+// placeholder's "Autoriser"): the session takes it, and a first layer that
+// was showing gives way to the button. It is called from outside go-app's
+// event loop, so once mounted it is dispatched there.
+func (w *Widget) Stored(allowed map[string]bool, recordID string) {
+	update := func() {
+		w.Session.Sync(allowed, recordID)
+		if w.Session.View == frame.ViewBanner {
+			w.Session.View = frame.ViewButton
+		}
+	}
 	if !w.live {
-		w.store(w.Session.AllowCategory(id))
+		update()
 		return
 	}
-	w.ctx.Dispatch(func(ctx app.Context) { w.record(ctx, w.Session.AllowCategory(id)) })
+	w.ctx.Dispatch(func(app.Context) {
+		update()
+		w.refresh()
+	})
 }
 
 // The handlers below take the event's context, as go-app's callbacks do,

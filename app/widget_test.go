@@ -8,6 +8,8 @@ import (
 	"time"
 
 	consent "github.com/civic-consent/consent"
+	"github.com/civic-consent/consent/wasm/contract"
+	"github.com/civic-consent/consent/wasm/frame"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -16,7 +18,7 @@ import (
 // recorder is a Host that keeps what the widget asked of it.
 type recorder struct {
 	choices []Choice
-	shows   [][2]View
+	shows   [][2]frame.View
 	err     error
 }
 
@@ -25,7 +27,7 @@ func (r *recorder) Record(c Choice) error {
 	return r.err
 }
 
-func (r *recorder) Show(from, to View) { r.shows = append(r.shows, [2]View{from, to}) }
+func (r *recorder) Show(from, to frame.View) { r.shows = append(r.shows, [2]frame.View{from, to}) }
 
 func mount(t *testing.T, s *Session, h Host) (*Widget, app.TestEngine) {
 	t.Helper()
@@ -53,29 +55,30 @@ func TestWidgetMountsTheView(t *testing.T) {
 func TestOpenFromThePage(t *testing.T) {
 	w, _ := mount(t, firstVisit(t), &recorder{})
 	w.Open()
-	assert.Equal(t, ViewPreferences, w.Session.View)
+	assert.Equal(t, frame.ViewPreferences, w.Session.View)
 }
 
-func TestR17PlaceholderAllowRecordsTheCategory(t *testing.T) {
+func TestAChoiceStoredElsewhereReplacesTheFirstLayer(t *testing.T) {
 	h := &recorder{}
 	w, e := mount(t, firstVisit(t), h)
-	w.AllowCategory("contact")
+	w.Stored(map[string]bool{"recaptcha": true}, "AAAAAAAAAAAAAAAA")
 	e.ConsumeAll()
-	require.Len(t, h.choices, 1)
-	assert.Equal(t, Choice{"recaptcha": true}, h.choices[0])
-	assert.Equal(t, ViewButton, w.Session.View)
+	assert.Empty(t, h.choices, "the page program stored it already")
+	assert.Equal(t, frame.ViewButton, w.Session.View)
+	assert.True(t, w.Session.ServiceOn("recaptcha"))
+	assert.Equal(t, "AAAAAAAAAAAAAAAA", w.Session.RecordID)
 }
 
 func TestOpenBeforeMountStartsOnPreferences(t *testing.T) {
 	w := &Widget{Session: firstVisit(t), Host: &recorder{}}
 	w.Open()
-	assert.Equal(t, ViewPreferences, w.Session.View)
+	assert.Equal(t, frame.ViewPreferences, w.Session.View)
 }
 
 func TestFailedSaveIsShown(t *testing.T) {
 	h := &recorder{err: errors.New("cookies blocked")}
 	w, _ := mount(t, firstVisit(t), h)
-	w.AllowCategory("contact")
+	w.Replay(contract.ActionAccept)
 	require.True(t, w.failed)
 	html := app.HTMLString(&Widget{Session: w.Session, failed: w.failed})
 	assert.Contains(t, html, "n&#39;a pas pu être enregistré")
@@ -159,14 +162,14 @@ func TestPersistentButton(t *testing.T) {
 // wasm ran is replayed as the click would have been handled, failure
 // included.
 func TestHardening5ReplayedChoiceThatFailsShowsTheError(t *testing.T) {
-	for _, action := range []string{ActionAccept, ActionRefuse} {
+	for _, action := range []string{contract.ActionAccept, contract.ActionRefuse} {
 		t.Run(action, func(t *testing.T) {
 			h := &recorder{err: errors.New("cookies blocked")}
 			s := firstVisit(t)
 			w := &Widget{Session: s, Host: h}
 			w.Replay(action)
 			require.Len(t, h.choices, 1, "the replayed choice reaches the host")
-			assert.Equal(t, action == ActionAccept, h.choices[0].Allowed("recaptcha"))
+			assert.Equal(t, action == contract.ActionAccept, h.choices[0].Allowed("recaptcha"))
 			e := app.NewTestEngine()
 			require.NoError(t, e.Load(w))
 			e.ConsumeAll()
@@ -176,15 +179,15 @@ func TestHardening5ReplayedChoiceThatFailsShowsTheError(t *testing.T) {
 }
 
 func TestReplayOpensThePreferences(t *testing.T) {
-	for _, action := range []string{ActionCustomise, ActionOpen} {
+	for _, action := range []string{contract.ActionCustomise, contract.ActionOpen} {
 		s := firstVisit(t)
 		w := &Widget{Session: s, Host: &recorder{}}
 		w.Replay(action)
-		assert.Equal(t, ViewPreferences, s.View, action)
+		assert.Equal(t, frame.ViewPreferences, s.View, action)
 	}
 	s := firstVisit(t)
 	(&Widget{Session: s, Host: &recorder{}}).Replay("unknown")
-	assert.Equal(t, ViewBanner, s.View, "an unknown action changes nothing")
+	assert.Equal(t, frame.ViewBanner, s.View, "an unknown action changes nothing")
 }
 
 // TestLabelsFollowTheCatalogue renders the widget and the policy page of a

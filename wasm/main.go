@@ -1,137 +1,228 @@
 //go:build js && wasm
 
-// Command wasm is the widget's browser entry point. It runs in the srcdoc
-// iframe the loader (web/src/consent.js) creates, so that go-app owns that
-// document and never the host page: it reads the catalogue and the stored
-// choice, applies the decision to the host page, then mounts the go-app
-// widget.
+// Command wasm is the widget's page program: the Go program every page that
+// needs a decision runs. It runs in the widget's own frame, the srcdoc
+// iframe the loader (web/src/loader) creates, and acts on the host page:
+// it reads and writes the visitor's choice, applies it (package gate), and
+// shows the first layer or the button, prerendered by the build. The
+// preferences are the dialog program's (wasm/dialog), which the loader
+// starts only when the visitor opens them; a choice made there is stored
+// here.
 package main
 
 import (
-	"fmt"
+	"errors"
+	"syscall"
 	"time"
 
 	consent "github.com/civic-consent/consent"
-	"github.com/civic-consent/consent/app"
+	"github.com/civic-consent/consent/wasm/contract"
+	"github.com/civic-consent/consent/wasm/dom"
+	"github.com/civic-consent/consent/wasm/frame"
+	"github.com/civic-consent/consent/wasm/gate"
 	"github.com/hack-pad/safejs"
-	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
 func main() {
 	if doc, _ := safejs.Global().Get("document"); doc.IsUndefined() {
-		// The warm-up run in a worker (web/src/warm.js): Go's start-up
-		// only, for the engine to compile it there.
+		warm()
 		return
 	}
-	widget, err := start()
+	f, err := frame.Current()
 	if err != nil {
-		consoleError("%v; the widget is off and optional services stay off", err)
-		if f, ferr := currentFrame(nil); ferr == nil {
-			_ = f.SetMode(app.ModeOff)
-		}
+		(*frame.Frame)(nil).Fail(err)
 		return
 	}
-	goapp.Route("/", func() goapp.Composer { return widget })
-	goapp.RunWhenOnBrowser()
+	if err := run(f); err != nil {
+		f.Fail(err)
+		return
+	}
+	select {}
 }
 
-// start reads everything the widget needs and applies the stored choice. Any
-// error here leaves every optional service off.
-func start() (*app.Widget, error) {
-	hostDoc, err := hostPage()
-	if err != nil {
-		return nil, err
-	}
-	f, err := currentFrame(hostDoc)
-	if err != nil {
-		return nil, err
-	}
-	raw, err := f.Text("cc-catalogue")
-	if err != nil {
-		return nil, err
-	}
-	catalogue, err := consent.ParseCatalogue([]byte(raw))
-	if err != nil {
-		return nil, fmt.Errorf("invalid catalogue: %w", err)
-	}
-	styleURL, err := f.Text("cc-style-url")
-	if err != nil {
-		return nil, err
-	}
-	header, err := hostDoc.Cookie()
-	if err != nil {
-		return nil, err
-	}
-	decision := consent.Decide(catalogue, header, time.Now(), hostDoc.GPC())
-	if decision.Invalid != nil {
-		consoleWarn("the stored choice is not valid (%v); asking again", decision.Invalid)
-	}
-
-	lang := f.Lang()
-	session := app.NewSession(catalogue, lang, decision)
-	widget := &app.Widget{Session: session}
-	// The widget and the host refer to each other: the widget records
-	// choices through the host, the host's placeholders allow a category
-	// through the widget.
-	h := newHost(hostDoc, f, session, styleURL, widget.AllowCategory)
-	widget.Host = h
-	if h.services.trust, err = bindTrust(f, h.markup); err != nil {
-		return nil, err
-	}
-	h.CheckDomain()
-
-	if err := h.services.Apply(decision.Allowed); err != nil {
-		consoleError("applying the stored choice: %v", err)
-	}
-	// The observer first, so that nothing added during the scan is missed.
-	if err := h.markup.Observe(); err != nil {
-		consoleError("watching the page for new data-consent content: %v", err)
-	}
-	if err := h.markup.Apply(decision); err != nil {
-		consoleError("applying the stored choice to data-consent content: %v", err)
-	}
-	if decision.Record != nil {
-		if err := h.google.Update(decision); err != nil {
-			consoleError("%v", err)
-		}
-	}
-	// A receipt an earlier page could not deliver, once more, before the
-	// clicks replayed below can make new ones.
-	if err := h.outbox.Retry(); err != nil {
-		consoleWarn("retrying the pending consent receipt: %v", err)
-	}
-	if err := bind(f, widget, h); err != nil {
-		return nil, err
-	}
-	return widget, nil
-}
-
-// bind connects the frame's boot script to the widget: the clicks queued
-// before the wasm ran are replayed, then the host page's controls and the
-// loader's API reach the widget directly.
-func bind(f *frame, widget *app.Widget, h *host) error {
-	queue, err := f.TakeQueue()
+// run binds the page, applies the stored choice and takes the clicks made
+// before it ran. An error leaves every optional service off.
+func run(f *frame.Frame) error {
+	window, err := f.Host()
 	if err != nil {
 		return err
 	}
+	trust, err := bindTrust(f)
+	if err != nil {
+		return err
+	}
+	host, err := dom.NewDocument(window, trust)
+	if err != nil {
+		return err
+	}
+	catalogueValue, err := f.Boot("catalogue")
+	if err != nil {
+		return err
+	}
+	catalogue, err := decodeCatalogue(catalogueValue, f.RootAttr(contract.AttrRevision))
+	if err != nil {
+		return err
+	}
+	styleURL, _ := f.Text("cc-style-url")
+	shown, _ := frame.ParseView(f.RootAttr(contract.AttrMode))
+	p := &program{frame: f, views: frame.NewViews(screen{f}, shown)}
+	nonce, _ := syscall.Getenv("CIVIC_NONCE")
+	p.gate = gate.New(gate.Config{
+		Document: host, Console: dom.JSConsole{}, Catalogue: catalogue,
+		Parts: &parts{frame: f, host: host, styleURL: styleURL},
+		Nonce: nonce, Gtag: gtag(f, catalogue), Now: time.Now, Random: randomSource{},
+		Changed: p.changed,
+	})
+	d := p.gate.Start()
+	queue, err := f.TakeQueue("page")
+	if err != nil {
+		return err
+	}
+	if !p.replay(queue) {
+		if err := p.views.Decided(d.Ask); err != nil {
+			return err
+		}
+	}
+	if err := p.bind(); err != nil {
+		return err
+	}
+	return f.Set("live", true)
+}
+
+// program is the page program once running.
+type program struct {
+	frame *frame.Frame
+	gate  *gate.Page
+	views *frame.Views
+}
+
+// replay stores a choice clicked on the prerendered first layer before the
+// program ran, as the click would have; it reports whether there was one.
+func (p *program) replay(queue []string) bool {
+	chose := false
 	for _, action := range queue {
-		widget.Replay(action)
-	}
-	if err := f.Handle("open", func([]safejs.Value) any {
-		widget.Open()
-		return nil
-	}); err != nil {
-		return err
-	}
-	if err := f.Handle("allowed", func(args []safejs.Value) any {
-		if len(args) == 0 {
-			return false
+		switch action {
+		case contract.ActionAccept:
+			p.choose(p.gate.AllowAll())
+		case contract.ActionRefuse:
+			p.choose(p.gate.RefuseAll())
+		default:
+			continue
 		}
-		id, _ := args[0].String()
-		allowed, _ := h.current().Permits(id)
-		return allowed
-	}); err != nil {
+		chose = true
+	}
+	return chose
+}
+
+// choose stores a choice of the first layer; one that cannot be stored
+// leaves the view as it is, with the alert.
+func (p *program) choose(allowed map[string]bool) {
+	if p.gate.Record(allowed) != nil {
+		if err := p.views.Failed(); err != nil {
+			dom.JSConsole{}.Error("showing the alert: " + err.Error())
+		}
+	}
+}
+
+// changed follows a stored choice: the view is the button, drawn by the
+// dialog program when it runs, else from its template.
+func (p *program) changed(_, _ consent.Decision) {
+	if dialog, err := p.frame.Boot("dialog"); err == nil {
+		if _, err := dialog.Call("stored"); err != nil {
+			dom.JSConsole{}.Error("telling the preferences about the choice: " + err.Error())
+		}
+		return
+	}
+	if err := p.views.Stored(); err != nil {
+		dom.JSConsole{}.Error("showing the button: " + err.Error())
+	}
+}
+
+// bind answers the frame's boot and the dialog program: a choice of the
+// prerendered first layer, one of the preferences, what is allowed now.
+func (p *program) bind() error {
+	return errors.Join(
+		p.frame.Handle("act", func(args []safejs.Value) any {
+			p.replay([]string{argString(args, 0)})
+			return nil
+		}),
+		p.frame.Handle("record", func(args []safejs.Value) any {
+			allowed := map[string]bool{}
+			for _, id := range dom.Items(argValue(args, 0)) {
+				allowed[dom.Str(id, nil)] = true
+			}
+			if err := p.gate.Record(allowed); err != nil {
+				return err.Error()
+			}
+			return ""
+		}),
+		p.frame.Handle("state", func([]safejs.Value) any { return p.state() }),
+		p.frame.Handle("allowed", func(args []safejs.Value) any {
+			allowed, _ := p.gate.Current().Permits(argString(args, 0))
+			return allowed
+		}),
+		p.frame.Handle("shown", func(args []safejs.Value) any {
+			if v, ok := frame.ParseView(argString(args, 0)); ok {
+				p.views.Handed(v)
+			}
+			return nil
+		}),
+	)
+}
+
+// state is the choice in force, as the dialog program starts from it: the
+// optional services allowed, the consent id, and whether to ask.
+func (p *program) state() any {
+	d := p.gate.Current()
+	var allowed []any
+	for id, ok := range d.Services {
+		if ok {
+			allowed = append(allowed, id)
+		}
+	}
+	id := ""
+	if d.Record != nil {
+		id = d.Record.ID
+	}
+	return map[string]any{"allowed": allowed, "recordId": id, "ask": d.Ask}
+}
+
+func argValue(args []safejs.Value, i int) safejs.Value {
+	if i < len(args) {
+		return args[i]
+	}
+	return safejs.Undefined()
+}
+
+func argString(args []safejs.Value, i int) string { return dom.Str(argValue(args, i), nil) }
+
+// gtag returns the loader's gtag function, left on the frame's element,
+// as gate.Config wants it; nil without Consent Mode or without it.
+func gtag(f *frame.Frame, c *consent.Catalogue) func(string, string, map[string]string) error {
+	if !c.Site.ConsentMode {
+		return nil
+	}
+	el, err := f.Element()
+	if err != nil {
+		return nil
+	}
+	fn, err := dom.Prop(el, "civicGtag")
+	if err != nil || fn.Type() != safejs.TypeFunction {
+		return nil
+	}
+	return func(command, action string, state map[string]string) error {
+		s := map[string]any{}
+		for k, v := range state {
+			s[k] = v
+		}
+		_, err := fn.Invoke(command, action, s)
 		return err
 	}
-	return setProp(f.boot, "live", true)
 }
+
+// screen is frame.Screen on the widget's frame.
+type screen struct{ f *frame.Frame }
+
+func (s screen) Replace(v frame.View) error     { return s.f.ShowView(v) }
+func (s screen) Show(from, to frame.View) error { return s.f.Show(from, to) }
+func (s screen) Alert() error                   { return s.f.ShowAlert() }

@@ -1,4 +1,4 @@
-package app
+package frame
 
 // FocusMove is where focus goes when the widget changes view (R21): into
 // a dialog that opens, back to where it was when the preferences close, and

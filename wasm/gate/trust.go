@@ -1,0 +1,6 @@
+package gate
+
+import "github.com/civic-consent/consent/wasm/contract"
+
+// themeProperties are the host's theme properties a placeholder takes.
+var themeProperties = contract.ThemeProperties
