@@ -16,13 +16,13 @@ die() { echo "build.sh: $*" >&2; exit 1; }
 setup() {
   local want=() pkg
   command -v brotli >/dev/null || want+=(brotli)
+  command -v wasm-opt >/dev/null || want+=(binaryen)
   if [ "${1:-}" = all ]; then
     command -v chromium >/dev/null || want+=(chromium)
     command -v chromium-headless-shell >/dev/null || want+=(chromium-headless-shell)
     command -v firefox-esr >/dev/null || want+=(firefox-esr)
     command -v WebKitWebDriver >/dev/null || want+=(webkit2gtk-driver)
     command -v Xvfb >/dev/null || want+=(xvfb)
-    command -v wasm-opt >/dev/null || want+=(binaryen)
     command -v /usr/lib/postgresql/15/bin/initdb >/dev/null || want+=(postgresql)
   fi
   if [ ${#want[@]} -gt 0 ]; then
@@ -39,7 +39,7 @@ setup() {
   go mod download || die "go mod download failed"
 }
 
-# build has web/bundle compile the wasm, optimise it and precompress every
+# build has web/bundle compile the two programs, optimise them and precompress every
 # file (the recipe, shared with web/bench, is internal/recipe), with the
 # toolchain's own wasm_exec.js, replacing the output folder only when all
 # succeeded.
@@ -54,6 +54,7 @@ build() {
   done
   command -v go >/dev/null || die "go is not installed"
   command -v brotli >/dev/null || die "brotli is not installed (./build.sh setup, or apt-get install brotli)"
+  command -v wasm-opt >/dev/null || die "wasm-opt is not installed (./build.sh setup, or apt-get install binaryen)"
   local exec_js tmp
   exec_js="$(go env GOROOT)/lib/wasm/wasm_exec.js"
   [ -f "$exec_js" ] || die "no wasm_exec.js at $exec_js (Go 1.24 or newer is needed)"

@@ -45,7 +45,11 @@ func (p *Placeholder) Render() app.UI {
 	if title == "" {
 		title = p.label(consent.LabelPlaceholderCategory, "category", cat.Title.In(p.Lang))
 	}
-	return app.Div().Class("cc-placeholder").Role("region").Aria("label", cat.Title.In(p.Lang)).Body(
+	// The region is named after the category. Its name is an element's
+	// text rather than an aria-label, so that no catalogue text is ever
+	// written into an attribute of the page.
+	return app.Div().Class("cc-placeholder").Role("region").Aria("labelledby", "cc-placeholder-name").Body(
+		app.Span().ID("cc-placeholder-name").Hidden(true).Text(cat.Title.In(p.Lang)),
 		app.P().Class("cc-placeholder-title").Text(title),
 		app.P().Text(cat.Description.In(p.Lang)),
 		app.Button().Type("button").Class("cc-btn").DataSet("action", contract.ActionAllow).

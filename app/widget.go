@@ -72,7 +72,7 @@ func (w *Widget) Render() app.UI {
 					OnClick(func(ctx app.Context, e app.Event) { w.open(ctx) })
 			}),
 		app.If(w.failed, func() app.UI {
-			return app.P().Class("cc-error").Role("alert").Text(s.Label(consent.LabelSaveFailed))
+			return &Alert{Catalogue: s.Catalogue, Lang: s.Lang}
 		}),
 	)
 }

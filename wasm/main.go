@@ -11,7 +11,6 @@
 package main
 
 import (
-	"errors"
 	"syscall"
 	"time"
 
@@ -83,10 +82,7 @@ func run(f *frame.Frame) error {
 			return err
 		}
 	}
-	if err := p.bind(); err != nil {
-		return err
-	}
-	return f.Set("live", true)
+	return p.bind()
 }
 
 // program is the page program once running.
@@ -127,7 +123,7 @@ func (p *program) choose(allowed map[string]bool) {
 // changed follows a stored choice: the view is the button, drawn by the
 // dialog program when it runs, else from its template.
 func (p *program) changed(_, _ consent.Decision) {
-	if dialog, err := p.frame.Boot("dialog"); err == nil {
+	if dialog, err := p.frame.Program("dialog"); err == nil {
 		if _, err := dialog.Call("stored"); err != nil {
 			dom.JSConsole{}.Error("telling the preferences about the choice: " + err.Error())
 		}
@@ -141,12 +137,12 @@ func (p *program) changed(_, _ consent.Decision) {
 // bind answers the frame's boot and the dialog program: a choice of the
 // prerendered first layer, one of the preferences, what is allowed now.
 func (p *program) bind() error {
-	return errors.Join(
-		p.frame.Handle("act", func(args []safejs.Value) any {
+	return p.frame.Ready("page", frame.Handlers{
+		"act": func(args []safejs.Value) any {
 			p.replay([]string{argString(args, 0)})
 			return nil
-		}),
-		p.frame.Handle("record", func(args []safejs.Value) any {
+		},
+		"record": func(args []safejs.Value) any {
 			allowed := map[string]bool{}
 			for _, id := range dom.Items(argValue(args, 0)) {
 				allowed[dom.Str(id, nil)] = true
@@ -155,19 +151,19 @@ func (p *program) bind() error {
 				return err.Error()
 			}
 			return ""
-		}),
-		p.frame.Handle("state", func([]safejs.Value) any { return p.state() }),
-		p.frame.Handle("allowed", func(args []safejs.Value) any {
+		},
+		"state": func([]safejs.Value) any { return p.state() },
+		"allowed": func(args []safejs.Value) any {
 			allowed, _ := p.gate.Current().Permits(argString(args, 0))
 			return allowed
-		}),
-		p.frame.Handle("shown", func(args []safejs.Value) any {
+		},
+		"shown": func(args []safejs.Value) any {
 			if v, ok := frame.ParseView(argString(args, 0)); ok {
 				p.views.Handed(v)
 			}
 			return nil
-		}),
-	)
+		},
+	})
 }
 
 // state is the choice in force, as the dialog program starts from it: the

@@ -15,8 +15,23 @@ import (
 	"strings"
 )
 
-// WasmPackage is the widget's browser entry point.
-const WasmPackage = "github.com/civic-consent/consent/wasm"
+// Program is one of the widget's Go programs, compiled to WebAssembly.
+type Program struct {
+	// Name is the program's name in the bundle: its file is
+	// Name.<hash>.wasm.
+	Name string
+	// Package is its main package.
+	Package string
+}
+
+// The widget's two programs: the page program, which every page that needs
+// a decision runs, and the dialog program (go-app), which only opening the
+// preferences starts.
+var (
+	PageProgram   = Program{Name: "page", Package: "github.com/civic-consent/consent/wasm"}
+	DialogProgram = Program{Name: "dialog", Package: "github.com/civic-consent/consent/wasm/dialog"}
+	Programs      = []Program{PageProgram, DialogProgram}
+)
 
 // LDFlags are the linker flags of the shipped wasm: no symbol table, no
 // DWARF.
@@ -25,19 +40,33 @@ const LDFlags = "-s -w"
 // wasmOptArgs optimise for size with the features Go's wasm uses.
 var wasmOptArgs = []string{"-Oz", "--enable-bulk-memory", "--enable-sign-ext", "--enable-nontrapping-float-to-int"}
 
-// ErrNoWasmOpt says that binaryen's wasm-opt is not installed: the wasm
-// works without it, only larger.
-var ErrNoWasmOpt = errors.New("wasm-opt is not installed (Debian package binaryen)")
+// ErrNoWasmOpt says that binaryen's wasm-opt is not installed. The build
+// fails without it rather than ship another bundle than every other
+// machine builds.
+var ErrNoWasmOpt = errors.New("wasm-opt is not installed (Debian package binaryen; ./build.sh setup installs it)")
 
-// BuildWasm compiles the widget's wasm into out with the given linker
-// flags (LDFlags for the shipped one; "" keeps the symbol names).
-func BuildWasm(out, ldflags string) error {
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags="+ldflags, "-o", out, WasmPackage)
+// Build compiles the program into out with the given linker flags
+// (LDFlags for the shipped one; "" keeps the symbol names).
+func (p Program) Build(out, ldflags string) error {
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags="+ldflags, "-o", out, p.Package)
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if b, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go build %s (GOOS=js GOARCH=wasm): %w: %s", WasmPackage, err, b)
+		return fmt.Errorf("go build %s (GOOS=js GOARCH=wasm): %w: %s", p.Package, err, b)
 	}
 	return nil
+}
+
+// BuildShipped builds the program as the bundle ships it into dir, and
+// returns its path: compiled with LDFlags, then optimised by wasm-opt.
+func (p Program) BuildShipped(dir string) (string, error) {
+	plain, opt := filepath.Join(dir, p.Name+".plain.wasm"), filepath.Join(dir, p.Name+".wasm")
+	if err := p.Build(plain, LDFlags); err != nil {
+		return "", err
+	}
+	if err := Optimise(plain, opt); err != nil {
+		return "", err
+	}
+	return opt, os.Remove(plain)
 }
 
 // Optimise writes in, optimised for size by wasm-opt, into out. It returns

@@ -129,8 +129,8 @@ func Names() map[string]any {
 		"actionOpen": ActionOpen, "actionSave": ActionSave, "actionAllow": ActionAllow,
 		"tagWidget": TagWidget, "tagButton": TagButton, "tagPlaceholder": TagPlaceholder,
 		"attrOpen": AttrOpen, "attrAction": AttrAction, "attrView": AttrView, "attrMode": AttrMode,
-		"attrPosition": AttrPosition,
-		"pendingKey":   PendingKey, "policyName": PolicyName, "changeEvent": ChangeEvent,
+		"attrPosition": AttrPosition, "attrRevision": AttrRevision, "loaderName": LoaderName,
+		"pendingKey": PendingKey, "policyName": PolicyName, "changeEvent": ChangeEvent,
 		"themeProperties": ThemeProperties, "recordCookie": consent.RecordCookieName,
 		"positions": consent.Positions,
 	}

@@ -68,28 +68,28 @@ func start(f *frame.Frame) (*app.Widget, error) {
 	for _, action := range queue {
 		widget.Replay(action)
 	}
-	err = errors.Join(
-		f.Handle("open", func([]safejs.Value) any {
+	err = f.Ready("dialog", frame.Handlers{
+		"open": func([]safejs.Value) any {
 			widget.Open()
 			return nil
-		}),
-		f.Handle("stored", func([]safejs.Value) any {
+		},
+		"stored": func([]safejs.Value) any {
 			if allowed, recordID, _, err := pageState(f); err == nil {
 				widget.Stored(allowed, recordID)
 			}
 			return nil
-		}),
-	)
+		},
+	})
 	return widget, err
 }
 
 // pageState asks the page program for the choice in force.
 func pageState(f *frame.Frame) (allowed map[string]bool, recordID string, ask bool, err error) {
-	state, err := f.Boot("state")
+	page, err := f.Program("page")
 	if err != nil {
 		return nil, "", false, fmt.Errorf("the page program is not running: %w", err)
 	}
-	v, err := state.Invoke()
+	v, err := page.Call("state")
 	if err != nil {
 		return nil, "", false, err
 	}
@@ -115,7 +115,7 @@ type host struct {
 
 // Record asks the page program to store and apply the choice.
 func (h host) Record(c app.Choice) error {
-	record, err := h.frame.Boot("record")
+	page, err := h.frame.Program("page")
 	if err != nil {
 		return fmt.Errorf("the page program is not running: %w", err)
 	}
@@ -125,7 +125,7 @@ func (h host) Record(c app.Choice) error {
 			allowed = append(allowed, id)
 		}
 	}
-	answer, err := record.Invoke(allowed)
+	answer, err := page.Call("record", allowed)
 	if err != nil {
 		return err
 	}
@@ -146,7 +146,7 @@ func (h host) Show(from, to frame.View) {
 	if err := h.frame.Show(from, to); err != nil {
 		dom.JSConsole{}.Error("placing the widget: " + err.Error())
 	}
-	if shown, err := h.frame.Boot("shown"); err == nil {
-		_, _ = shown.Invoke(to.String())
+	if page, err := h.frame.Program("page"); err == nil {
+		_, _ = page.Call("shown", to.String())
 	}
 }

@@ -5,6 +5,7 @@ package frame
 import (
 	"errors"
 	"fmt"
+	"syscall"
 
 	"github.com/civic-consent/consent/wasm/contract"
 	"github.com/civic-consent/consent/wasm/dom"
@@ -145,18 +146,39 @@ func (f *Frame) TakeQueue(queue string) ([]string, error) {
 	return actions, nil
 }
 
-// Handle sets civicFrame[name] to fn, for the frame's boot and the other
-// program to call.
-func (f *Frame) Handle(name string, fn func(args []safejs.Value) any) error {
-	jsFn, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any { return fn(args) })
+// Handlers are the functions a program answers the frame's boot and the
+// other program with, by name.
+type Handlers map[string]func(args []safejs.Value) any
+
+// Ready tells the frame's boot that the program name ("page" or "dialog")
+// runs and answers with handlers, which civicFrame then offers as
+// civicFrame[name]. The boot takes it only from the program it started,
+// which proves it with the token the boot put in its environment.
+func (f *Frame) Ready(name string, handlers Handlers) error {
+	fns := map[string]any{}
+	for key, h := range handlers {
+		fn, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any { return h(args) })
+		if err != nil {
+			return err
+		}
+		fns[key] = fn
+	}
+	token, _ := syscall.Getenv("CIVIC_TOKEN")
+	ok, err := f.boot.Call("ready", name, token, fns)
 	if err != nil {
 		return err
 	}
-	return f.boot.Set(name, jsFn)
+	if !dom.Truthy(ok) {
+		return fmt.Errorf("the frame's boot did not take the %s program: it did not start it", name)
+	}
+	return nil
 }
 
-// Set sets civicFrame[name].
-func (f *Frame) Set(name string, v any) error { return dom.SetProp(f.boot, name, v) }
+// Program returns the functions the program name answers with, once it
+// runs.
+func (f *Frame) Program(name string) (safejs.Value, error) {
+	return dom.Get(f.boot, name)
+}
 
 // Focus moves focus to an element of the frame.
 func (f *Frame) Focus(selector string) error {
@@ -198,14 +220,11 @@ func (f *Frame) FocusUnlessInPage(selector string) error {
 // RestoreFocus returns focus to the page control that opened the
 // preferences, or to fallback in the frame when they were opened from it.
 func (f *Frame) RestoreFocus(fallback string) error {
-	opener, err := dom.Prop(f.boot, "opener")
+	opener, err := f.boot.Call("takeOpener")
 	if err != nil {
 		return err
 	}
 	if dom.Truthy(opener) {
-		if err := dom.SetProp(f.boot, "opener", nil); err != nil {
-			return err
-		}
 		if connected, _ := dom.Prop(opener, "isConnected"); dom.Truthy(connected) {
 			_, err := opener.Call("focus")
 			return err

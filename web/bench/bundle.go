@@ -49,11 +49,11 @@ func distSizes(dir string) ([]fileSize, error) {
 	return out, nil
 }
 
-// wasmBuild is the wasm built three ways, to show what wasm-opt and the
-// name section weigh, and the code size of each package.
+// wasmBuild is one of the widget's programs built three ways, to show what
+// wasm-opt and the name section weigh, and the code size of each package.
 type wasmBuild struct {
+	program    recipe.Program
 	plain, opt fileSize // -s -w as build.sh builds it, without and with wasm-opt -Oz
-	optErr     error    // why there is no wasm-opt row
 	sections   map[string]int
 	packages   []pkgSize
 	codeTotal  int
@@ -61,30 +61,28 @@ type wasmBuild struct {
 	exclusive  map[string]int      // package → code of it and of what only it imports
 }
 
-// buildWasm builds ./wasm as build.sh does (internal/recipe), runs wasm-opt on
-// it when binaryen is installed, and builds it once more with its symbol names to
+// buildWasm builds a program as build.sh does (internal/recipe), runs
+// wasm-opt on it, and builds it once more with its symbol names to
 // attribute the code to packages.
-func buildWasm(tmp string) (*wasmBuild, error) {
-	w := &wasmBuild{}
-	plain := filepath.Join(tmp, "consent.wasm")
-	if err := recipe.BuildWasm(plain, recipe.LDFlags); err != nil {
+func buildWasm(tmp string, p recipe.Program) (*wasmBuild, error) {
+	w := &wasmBuild{program: p}
+	plain := filepath.Join(tmp, p.Name+".wasm")
+	if err := p.Build(plain, recipe.LDFlags); err != nil {
 		return nil, err
 	}
 	var err error
-	if w.plain, err = measure(plain, "consent.wasm"); err != nil {
+	if w.plain, err = measure(plain, p.Name+".wasm"); err != nil {
 		return nil, err
 	}
-	opt := filepath.Join(tmp, "consent.opt.wasm")
-	if err := recipe.Optimise(plain, opt); errors.Is(err, recipe.ErrNoWasmOpt) {
-		w.optErr = err
-	} else if err != nil {
-		return nil, err
-	} else if w.opt, err = measure(opt, "consent.wasm + wasm-opt -Oz"); err != nil {
+	opt := filepath.Join(tmp, p.Name+".opt.wasm")
+	if err := recipe.Optimise(plain, opt); err != nil {
 		return nil, err
 	}
-
-	named := filepath.Join(tmp, "consent.named.wasm")
-	if err := recipe.BuildWasm(named, ""); err != nil {
+	if w.opt, err = measure(opt, p.Name+".wasm + wasm-opt -Oz"); err != nil {
+		return nil, err
+	}
+	named := filepath.Join(tmp, p.Name+".named.wasm")
+	if err := p.Build(named, ""); err != nil {
 		return nil, err
 	}
 	return w, w.attribute(named)
@@ -101,7 +99,7 @@ func (w *wasmBuild) attribute(named string) error {
 	if err != nil {
 		return err
 	}
-	deps, err := loadDeps()
+	deps, err := loadDeps(w.program.Package)
 	if err != nil {
 		return err
 	}
@@ -168,13 +166,14 @@ type depGraph struct {
 	imports map[string][]string
 }
 
-// loadDeps lists the packages the wasm is built from, with their imports.
-func loadDeps() (*depGraph, error) {
-	cmd := exec.Command("go", "list", "-deps", "-json=ImportPath,Imports", recipe.WasmPackage)
+// loadDeps lists the packages the main package pkg is built from, with
+// their imports.
+func loadDeps(pkg string) (*depGraph, error) {
+	cmd := exec.Command("go", "list", "-deps", "-json=ImportPath,Imports", pkg)
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	out, err := cmd.Output()
 	if err != nil {
-		return nil, fmt.Errorf("go list -deps %s: %w", recipe.WasmPackage, err)
+		return nil, fmt.Errorf("go list -deps %s: %w", pkg, err)
 	}
 	g := &depGraph{imports: map[string][]string{}}
 	dec := json.NewDecoder(strings.NewReader(string(out)))

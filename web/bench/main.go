@@ -23,6 +23,7 @@ import (
 	"time"
 
 	consent "github.com/civic-consent/consent"
+	"github.com/civic-consent/consent/internal/recipe"
 	"github.com/civic-consent/consent/internal/site"
 	"github.com/civic-consent/consent/web/receipts"
 )
@@ -142,12 +143,16 @@ func run(cfg config) (string, error) {
 	}
 	r.loadEnd = loadAverage()
 	if cfg.bundle {
-		log.Print("measuring the bundle (two more wasm builds)")
+		log.Print("measuring the bundle (each program built twice more)")
 		if r.dist, err = distSizes(cfg.distDir); err != nil {
 			return "", err
 		}
-		if r.wasm, err = buildWasm(tmp); err != nil {
-			return "", err
+		for _, p := range recipe.Programs {
+			w, err := buildWasm(tmp, p)
+			if err != nil {
+				return "", err
+			}
+			r.wasm = append(r.wasm, w)
 		}
 	}
 	r.finished = time.Now()

@@ -104,7 +104,7 @@
         if (outer === 2) mark('bannerWhole', t);
       }
     }
-    if (w && w.civicFrame && w.civicFrame.live) mark('live', t);
+    if (w && w.civicFrame && w.civicFrame.programs.page === 'live') mark('live', t);
     if (document.querySelector('script[data-consent-service=recaptcha][data-consent-part=loader]')) mark('loader', t);
   }
   function vanilla(t) {

@@ -28,7 +28,7 @@ type results struct {
 	cost              map[string][]costRun
 	traces            map[string]*blockingTrace
 	dist              []fileSize
-	wasm              *wasmBuild
+	wasm              []*wasmBuild
 }
 
 func key(p profile, w widget) string { return p.name + "/" + w.name }
@@ -55,7 +55,7 @@ func (r *results) markdown() string {
 		r.targets(&b)
 		r.notes(&b)
 	}
-	if r.wasm != nil {
+	if len(r.wasm) > 0 {
 		r.bundleTables(&b)
 	}
 	b.WriteString(method)
@@ -281,17 +281,21 @@ func (r *results) bundleTables(b *strings.Builder) {
 	}
 	fmt.Fprintf(b, "| **total** | %d | %d | %d |\n\n", tr, tg, tb)
 
-	w := r.wasm
-	b.WriteString("### wasm-opt\n\n| wasm | raw (B) | gzip -9 (B) | brotli -q 11 (B) |\n|---|---|---|---|\n")
-	fmt.Fprintf(b, "| `go build -trimpath -ldflags=\"%s\"` | %d | %d | %d |\n", recipe.LDFlags, w.plain.raw, w.plain.gzip, w.plain.brotli)
-	if w.optErr != nil {
-		fmt.Fprintf(b, "| + wasm-opt -Oz | %s | | |\n\n", w.optErr)
-	} else {
-		fmt.Fprintf(b, "| + `wasm-opt -Oz` | %d | %d | %d |\n", w.opt.raw, w.opt.gzip, w.opt.brotli)
-		fmt.Fprintf(b, "| change | %s | %s | %s |\n\n", pct(w.opt.raw, w.plain.raw), pct(w.opt.gzip, w.plain.gzip), pct(w.opt.brotli, w.plain.brotli))
+	for _, w := range r.wasm {
+		programTables(b, w)
 	}
+}
 
-	fmt.Fprintf(b, "### What the wasm is made of (build with symbol names, before wasm-opt)\n\nSections: %s.\n\n", sectionList(w.sections))
+// programTables writes what wasm-opt does to a program and what it is made
+// of, by package.
+func programTables(b *strings.Builder, w *wasmBuild) {
+	fmt.Fprintf(b, "### The %s program (`%s`)\n\n", w.program.Name, w.program.Package)
+	b.WriteString("| wasm | raw (B) | gzip -9 (B) | brotli -q 11 (B) |\n|---|---|---|---|\n")
+	fmt.Fprintf(b, "| `go build -trimpath -ldflags=\"%s\"` | %d | %d | %d |\n", recipe.LDFlags, w.plain.raw, w.plain.gzip, w.plain.brotli)
+	fmt.Fprintf(b, "| + `wasm-opt -Oz` | %d | %d | %d |\n", w.opt.raw, w.opt.gzip, w.opt.brotli)
+	fmt.Fprintf(b, "| change | %s | %s | %s |\n\n", pct(w.opt.raw, w.plain.raw), pct(w.opt.gzip, w.plain.gzip), pct(w.opt.brotli, w.plain.brotli))
+
+	fmt.Fprintf(b, "What it is made of (build with symbol names, before wasm-opt). Sections: %s.\n\n", sectionList(w.sections))
 	b.WriteString("Top 15 packages by code size; \"with what only it imports\": its code plus that of the packages no other import path reaches, which would leave the build with it.\n\n")
 	b.WriteString("| package | code (KiB) | share of code | with what only it imports (KiB) | pulled in by (shortest import chain) |\n|---|---|---|---|---|\n")
 	for i, p := range w.packages {

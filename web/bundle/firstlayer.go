@@ -2,10 +2,10 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -31,50 +31,19 @@ import (
 // string. On top of that no attribute may be an event handler and no URL
 // attribute may have a scheme other than https, http or mailto.
 func firstLayer(c *consent.Catalogue, lang string) (string, error) {
-	return prerender(c, lang, true)
+	return prerender(c, "first layer", lang, func(c *consent.Catalogue) goapp.UI { return widget(c, lang, true) })
 }
 
 // button prerenders the persistent button, as the loader shows it on a
-// return visit that needs no wasm, and checks it as firstLayer does.
+// return visit, and checks it as firstLayer does.
 func button(c *consent.Catalogue, lang string) (string, error) {
-	return prerender(c, lang, false)
+	return prerender(c, "button", lang, func(c *consent.Catalogue) goapp.UI { return widget(c, lang, false) })
 }
 
-// buttonLabel is the text of the prerendered button's control (.cc-fab).
-func buttonLabel(markup string) (string, error) {
-	nodes, err := parseBody(markup)
-	if err != nil {
-		return "", err
-	}
-	for _, n := range nodes {
-		for d := range n.Descendants() {
-			if d.Type == html.ElementNode && d.DataAtom == atom.Button && hasClass(d, "cc-fab") {
-				var text strings.Builder
-				for t := range d.Descendants() {
-					if t.Type == html.TextNode {
-						text.WriteString(t.Data)
-					}
-				}
-				if label := strings.TrimSpace(text.String()); label != "" {
-					return label, nil
-				}
-			}
-		}
-	}
-	return "", errors.New("the prerendered button has no labelled .cc-fab")
-}
-
-func hasClass(n *html.Node, class string) bool {
-	for _, a := range n.Attr {
-		if a.Key == "class" && slices.Contains(strings.Fields(a.Val), class) {
-			return true
-		}
-	}
-	return false
-}
-
-func prerender(c *consent.Catalogue, lang string, ask bool) (string, error) {
-	body := render(c, lang, ask)
+// prerender renders what ui makes of c, checked against what it makes of a
+// probe copy of c as firstLayer says; what names it in errors.
+func prerender(c *consent.Catalogue, what, lang string, ui func(*consent.Catalogue) goapp.UI) (string, error) {
+	body := goapp.HTMLString(ui(c))
 	probe, tokens, err := probeCatalogue(c)
 	if err != nil {
 		return "", err
@@ -83,12 +52,12 @@ func prerender(c *consent.Catalogue, lang string, ask bool) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	want, err := parseBody(render(probe, lang, ask))
+	want, err := parseBody(goapp.HTMLString(ui(probe)))
 	if err != nil {
 		return "", err
 	}
 	fail := func(err error) (string, error) {
-		return "", fmt.Errorf("the prerendered first layer (%s) is not what the components meant: %w", lang, err)
+		return "", fmt.Errorf("the prerendered %s (%s) is not what the components meant: %w", what, lang, err)
 	}
 	if err := sameNodes(got, want, strings.NewReplacer(tokens...), "body"); err != nil {
 		return fail(err)
@@ -101,12 +70,12 @@ func prerender(c *consent.Catalogue, lang string, ask bool) (string, error) {
 	return body, nil
 }
 
-// render renders the widget with no stored choice: the first layer when
-// ask, else the persistent button (what a Global Privacy Control signal
-// with no stored choice shows).
-func render(c *consent.Catalogue, lang string, ask bool) string {
+// widget is the widget with no stored choice: the first layer when ask,
+// else the persistent button (what a Global Privacy Control signal with no
+// stored choice shows).
+func widget(c *consent.Catalogue, lang string, ask bool) goapp.UI {
 	d := consent.Decide(c, "", time.Now(), !ask)
-	return goapp.HTMLString(&app.Widget{Session: app.NewSession(c, lang, d)})
+	return &app.Widget{Session: app.NewSession(c, lang, d)}
 }
 
 // parseBody parses markup as the children of a document's body, where the
@@ -145,6 +114,10 @@ func probeCatalogue(c *consent.Catalogue) (*consent.Catalogue, []string, error) 
 	}
 	var tokens []string
 	replace := func(v reflect.Value) {
+		if v.String() == "" {
+			// Nothing to show: the components may leave it out.
+			return
+		}
 		// Fixed width, so that no token is the start of another.
 		token := fmt.Sprintf("ccprobe%06dz", len(tokens)/2)
 		tokens = append(tokens, token, v.String())
@@ -171,7 +144,13 @@ func probeCatalogue(c *consent.Catalogue) (*consent.Catalogue, []string, error) 
 			for _, k := range v.MapKeys() {
 				e := reflect.New(v.Type().Elem()).Elem()
 				e.Set(v.MapIndex(k))
-				walk(e)
+				if v.Type() == labelSetType {
+					// A label's {name} placeholders stay, for the
+					// components to fill; the text around them is probed.
+					e.SetString(probeLabel(e.String(), replace))
+				} else {
+					walk(e)
+				}
 				v.SetMapIndex(k, e)
 			}
 		case reflect.String:
@@ -180,6 +159,31 @@ func probeCatalogue(c *consent.Catalogue) (*consent.Catalogue, []string, error) 
 	}
 	walk(reflect.ValueOf(&probe))
 	return &probe, tokens, nil
+}
+
+var labelSetType = reflect.TypeFor[consent.LabelSet]()
+
+// labelVar matches a label's {name} placeholders.
+var labelVar = regexp.MustCompile(`\{[A-Za-z]+\}`)
+
+// probeLabel returns label with each stretch of text between its
+// placeholders replaced by a token, as replace makes them.
+func probeLabel(label string, replace func(reflect.Value)) string {
+	var b strings.Builder
+	last := 0
+	segment := func(s string) {
+		v := reflect.New(reflect.TypeFor[string]()).Elem()
+		v.SetString(s)
+		replace(v)
+		b.WriteString(v.String())
+	}
+	for _, m := range labelVar.FindAllStringIndex(label, -1) {
+		segment(label[last:m[0]])
+		b.WriteString(label[m[0]:m[1]])
+		last = m[1]
+	}
+	segment(label[last:])
+	return b.String()
 }
 
 // sameNodes compares the parsed page (got) with the parsed probe (want),

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -71,9 +72,13 @@ func TestLoaderSendsGosConsentModeDefault(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, consent.GoogleConsentDefault(), bundleOf(t, loader).ConsentDefault)
 
-	src, err := os.ReadFile("../src/consent.js")
+	modules, err := filepath.Glob("../src/loader/*.js")
 	require.NoError(t, err)
-	for _, ty := range consent.ConsentTypes {
-		assert.False(t, strings.Contains(string(src), ty), "consent.js names %s: it takes the types from the bundle", ty)
+	for _, m := range modules {
+		src, err := os.ReadFile(m)
+		require.NoError(t, err)
+		for _, ty := range consent.ConsentTypes {
+			assert.False(t, strings.Contains(string(src), ty), "%s names %s: it takes the types from the bundle", m, ty)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +11,8 @@ import (
 	"testing"
 
 	consent "github.com/civic-consent/consent"
+	"github.com/civic-consent/consent/internal/recipe"
+	"github.com/civic-consent/consent/wasm/contract"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -24,14 +27,22 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// fakeInputs writes stand-ins for the compiled wasm and wasm_exec.js.
-func fakeInputs(t *testing.T) (wasm, exec string) {
+// fakeInputs writes stand-ins for the compiled programs and wasm_exec.js.
+func fakeInputs(t *testing.T) inputs {
 	t.Helper()
 	dir := t.TempDir()
-	wasm, exec = filepath.Join(dir, "consent.wasm"), filepath.Join(dir, "wasm_exec.js")
-	require.NoError(t, os.WriteFile(wasm, []byte("\x00asm fake"), 0o644))
-	require.NoError(t, os.WriteFile(exec, []byte("// fake wasm_exec"), 0o644))
-	return wasm, exec
+	in := inputs{programs: map[string]string{}, exec: filepath.Join(dir, "wasm_exec.js")}
+	for _, p := range recipe.Programs {
+		in.programs[p.Name] = filepath.Join(dir, p.Name+".wasm")
+		require.NoError(t, os.WriteFile(in.programs[p.Name], []byte("\x00asm fake "+p.Name), 0o644))
+	}
+	require.NoError(t, os.WriteFile(in.exec, []byte("// fake wasm_exec"), 0o644))
+	return in
+}
+
+// args are the command's flags that name in.
+func (in inputs) args() []string {
+	return []string{"-page", in.programs["page"], "-dialog", in.programs["dialog"], "-exec", in.exec}
 }
 
 // runMain runs the command with args and returns its stderr and exit code.
@@ -65,9 +76,9 @@ func TestAnInvalidCatalogueBuildsNothingAndSaysEveryProblem(t *testing.T) {
 	catalogue := filepath.Join(t.TempDir(), "bad.json")
 	require.NoError(t, os.WriteFile(catalogue, bad, 0o644))
 
-	wasm, execJS := fakeInputs(t)
+	in := fakeInputs(t)
 	out := filepath.Join(t.TempDir(), "dist")
-	stderr, code := runMain(t, "-catalogue", catalogue, "-wasm", wasm, "-exec", execJS, "-src", "../src", "-out", out)
+	stderr, code := runMain(t, append(in.args(), "-catalogue", catalogue, "-src", "../src", "-out", out)...)
 	assert.Equal(t, 1, code)
 	for _, want := range []string{
 		"site.maxAgeDays: 1000 is out of range",
@@ -85,9 +96,8 @@ func TestAnInvalidCatalogueBuildsNothingAndSaysEveryProblem(t *testing.T) {
 func TestMalformedJSONIsReportedWithItsPlace(t *testing.T) {
 	catalogue := filepath.Join(t.TempDir(), "bad.json")
 	require.NoError(t, os.WriteFile(catalogue, []byte(`{"site": {"name": {"fr": 1}, "colour": "red"}, "categories": [], "services": []`), 0o644))
-	wasm, execJS := fakeInputs(t)
 	out := filepath.Join(t.TempDir(), "dist")
-	err := run(catalogue, wasm, execJS, "../src", out)
+	err := run(catalogue, fakeInputs(t), "../src", out)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "invalid JSON")
 	_, statErr := os.Stat(out)
@@ -95,9 +105,8 @@ func TestMalformedJSONIsReportedWithItsPlace(t *testing.T) {
 }
 
 func TestBundleOfAnotherSite(t *testing.T) {
-	wasm, execJS := fakeInputs(t)
 	out := filepath.Join(t.TempDir(), "dist")
-	require.NoError(t, run("../catalogues/library.json", wasm, execJS, "../src", out))
+	require.NoError(t, run("../catalogues/library.json", fakeInputs(t), "../src", out))
 
 	entries, err := os.ReadDir(out)
 	require.NoError(t, err)
@@ -105,8 +114,8 @@ func TestBundleOfAnotherSite(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	hashed := regexp.MustCompile(`^(consent|wasm_exec|warm)\.[0-9a-f]{10}\.(wasm|js|css)$`)
-	require.Len(t, names, 6, "%v", names)
+	hashed := regexp.MustCompile(fmt.Sprintf(`^(page|dialog|consent|wasm_exec|warm)\.[0-9a-f]{%d}\.(wasm|js|css)$`, contract.HashLength))
+	require.Len(t, names, 7, "%v", names)
 	for _, n := range names {
 		if n != "consent.js" && !strings.HasPrefix(n, "catalogue.") {
 			assert.Regexp(t, hashed, n)
@@ -116,8 +125,8 @@ func TestBundleOfAnotherSite(t *testing.T) {
 	loader, err := os.ReadFile(filepath.Join(out, "consent.js"))
 	require.NoError(t, err)
 	assert.NotContains(t, string(loader), "__BUNDLE__")
-	assert.NotContains(t, string(loader), "__FRAME__")
-	assert.Contains(t, string(loader), "civicFrame=", "the frame's boot is in the loader")
+	assert.NotContains(t, string(loader), "NAMES")
+	assert.Contains(t, string(loader), `"civicFrame"`, "the frame's boot is in the loader")
 	b := bundleOf(t, loader)
 	c, err := consent.ParseCatalogue([]byte(b.Catalogue))
 	require.NoError(t, err, "the loader carries a valid catalogue")
@@ -126,7 +135,7 @@ func TestBundleOfAnotherSite(t *testing.T) {
 	assert.Contains(t, b.Bodies["fr"], "Matomo, hébergé par la médiathèque", "the first layer is prerendered from this catalogue")
 	assert.Contains(t, b.Bodies["en"], "Reject all")
 	assert.NotContains(t, b.Bodies["fr"], "reCAPTCHA", "nothing of the seed")
-	for _, key := range []string{"wasm", "exec", "css"} {
+	for _, key := range []string{"page", "dialog", "exec", "css", "warm"} {
 		assert.Contains(t, names, b.Files[key], key)
 	}
 	css, err := os.ReadFile(filepath.Join(out, b.Files["css"]))
@@ -137,9 +146,8 @@ func TestBundleOfAnotherSite(t *testing.T) {
 }
 
 func TestTheSeedIsTheDefault(t *testing.T) {
-	wasm, execJS := fakeInputs(t)
 	out := filepath.Join(t.TempDir(), "dist")
-	require.NoError(t, run("", wasm, execJS, "../src", out))
+	require.NoError(t, run("", fakeInputs(t), "../src", out))
 	loader, err := os.ReadFile(filepath.Join(out, "consent.js"))
 	require.NoError(t, err)
 	assert.Contains(t, string(loader), "Saint-Maur Open Data")
@@ -202,9 +210,9 @@ func TestALanguageNeedsEveryLabel(t *testing.T) {
 		return catalogue
 	}
 
-	wasm, execJS := fakeInputs(t)
+	in := fakeInputs(t)
 	out := filepath.Join(t.TempDir(), "dist")
-	stderr, code := runMain(t, "-catalogue", write(), "-wasm", wasm, "-exec", execJS, "-src", "../src", "-out", out)
+	stderr, code := runMain(t, append(in.args(), "-catalogue", write(), "-src", "../src", "-out", out)...)
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stderr, "labels.nl: missing labels allow, policyCaption: ")
 	assert.NotContains(t, stderr, "labels.de", "German is built in")
@@ -213,7 +221,7 @@ func TestALanguageNeedsEveryLabel(t *testing.T) {
 
 	dutch[string(consent.LabelAllow)] = "Toestaan"
 	dutch[string(consent.LabelPolicyCaption)] = "Cookies: {category}"
-	require.NoError(t, run(write(), wasm, execJS, "../src", out))
+	require.NoError(t, run(write(), in, "../src", out))
 	loader, err := os.ReadFile(filepath.Join(out, "consent.js"))
 	require.NoError(t, err)
 	b := bundleOf(t, loader)
@@ -227,9 +235,8 @@ func TestALanguageNeedsEveryLabel(t *testing.T) {
 // revision, every text included, under the name the revision gives it, the
 // same revision the loader and every record it makes carry.
 func TestTheBundleArchivesItsRevision(t *testing.T) {
-	wasm, execJS := fakeInputs(t)
 	out := filepath.Join(t.TempDir(), "dist")
-	require.NoError(t, run("../catalogues/library.json", wasm, execJS, "../src", out))
+	require.NoError(t, run("../catalogues/library.json", fakeInputs(t), "../src", out))
 	data, err := os.ReadFile("../catalogues/library.json")
 	require.NoError(t, err)
 	c, err := consent.ParseCatalogue(data)

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"github.com/evanw/esbuild/pkg/api"
 )
@@ -28,15 +27,7 @@ func minify(name string, src []byte) ([]byte, error) {
 		LogLevel:          api.LogLevelSilent,
 	})
 	if len(res.Errors) > 0 {
-		var msgs []string
-		for _, m := range res.Errors {
-			if l := m.Location; l != nil {
-				msgs = append(msgs, fmt.Sprintf("%s:%d:%d: %s", name, l.Line, l.Column+1, m.Text))
-			} else {
-				msgs = append(msgs, name+": "+m.Text)
-			}
-		}
-		return nil, fmt.Errorf("minify: %s", strings.Join(msgs, "; "))
+		return nil, fmt.Errorf("minify: %s", messages(res.Errors))
 	}
 	return res.Code, nil
 }

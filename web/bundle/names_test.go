@@ -2,50 +2,38 @@ package main
 
 import (
 	"os"
-	"regexp"
-	"slices"
+	"path/filepath"
 	"testing"
 
-	"github.com/civic-consent/consent/app"
+	"github.com/civic-consent/consent/wasm/contract"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// namesIn returns, sorted and without repeats, the first group of each
-// match of the patterns in the file at path.
-func namesIn(t *testing.T, path string, patterns ...string) []string {
-	t.Helper()
-	data, err := os.ReadFile(path)
+// The loader takes every name it shares with Go from package contract: the
+// build replaces each NAMES.x, and refuses a loader that uses a name the
+// contract does not give.
+func TestTheLoaderTakesItsNamesFromTheContract(t *testing.T) {
+	code, err := buildLoader("../src/loader/main.js")
 	require.NoError(t, err)
-	var names []string
-	for _, p := range patterns {
-		for _, m := range regexp.MustCompile(p).FindAllStringSubmatch(string(data), -1) {
-			names = append(names, m[1])
-		}
+	assert.NotContains(t, string(code), "NAMES")
+	for _, name := range []string{contract.ModeBanner, contract.ActionCustomise, contract.TagWidget, contract.PendingKey} {
+		assert.Contains(t, string(code), `"`+name+`"`)
 	}
-	slices.Sort(names)
-	return slices.Compact(names)
+
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "bundle.js"), []byte("export const BUNDLE = __BUNDLE__;\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "main.js"), []byte("import { BUNDLE } from './bundle.js';\nconsole.log(BUNDLE, NAMES.modeBanner, NAMES.modeSideways);\n"), 0o644))
+	_, err = buildLoader(filepath.Join(dir, "main.js"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "NAMES.x that package contract does not give")
 }
 
-// The frame's modes and the controls' actions are named in Go (app) and
-// in the loader's JavaScript: every name the JavaScript uses is Go's, and
-// frame.js places the frame for every mode Go sets.
-func TestFrameModesAndActionsAreGos(t *testing.T) {
-	modes := slices.Sorted(slices.Values(app.FrameModes()))
-	actions := slices.Sorted(slices.Values(app.Actions))
-
-	frameModes := namesIn(t, "../src/frame.js",
-		`\bmode\s*(?:[!=]==|=)\s*'([a-z]+)'`, `setMode\('([a-z]+)'\)`)
-	assert.Equal(t, modes, frameModes, "frame.js handles each of app.FrameModes, and no other mode")
-
-	loaderModes := namesIn(t, "../src/consent.js",
-		`\bview\s*(?::|[!=]==)\s*'([a-z]+)'`, `'data-mode',\s*'([a-z]+)'`)
-	require.NotEmpty(t, loaderModes)
-	assert.Subset(t, modes, loaderModes, "consent.js's views are frame modes")
-
-	for _, path := range []string{"../src/frame.js", "../src/consent.js"} {
-		used := namesIn(t, path, `\baction\s*[!=]==\s*'([a-z]+)'`, `queue\.push\('([a-z]+)'\)`)
-		require.NotEmpty(t, used, path)
-		assert.Subset(t, actions, used, "%s's actions are app.Actions", path)
-	}
+// A module that does not parse fails the build, naming where.
+func TestABrokenModuleFailsTheBuildNamingWhere(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "main.js"), []byte("export function f( {\n"), 0o644))
+	_, err := buildLoader(filepath.Join(dir, "main.js"))
+	require.Error(t, err)
+	assert.Regexp(t, `main\.js:\d+:\d+: `, err.Error())
 }

@@ -5,14 +5,14 @@ import (
 	"maps"
 	"math"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
-	consent "github.com/civic-consent/consent"
-	"github.com/civic-consent/consent/app"
+	"github.com/civic-consent/consent/wasm/contract"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -154,31 +154,32 @@ func TestContrastFormula(t *testing.T) {
 	assert.Error(t, err)
 }
 
-// TestThemePropertiesAreOneList holds consent.css to app.ThemeProperties,
-// the theme's one list: it declares a default for each property and no
-// other, the dark scheme sets only listed ones, README documents each, and
-// frame.js names none itself but takes the list from the bundle.
+// TestThemePropertiesAreOneList holds consent.css to
+// contract.ThemeProperties, the theme's one list: it declares a default for
+// each property and no other, the dark scheme sets only listed ones, the
+// integration guide documents each, and the loader's modules name none
+// themselves but take the list from the contract.
 func TestThemePropertiesAreOneList(t *testing.T) {
 	light, dark := themeBlocks(t, "../src/consent.css")
-	want := slices.Sorted(slices.Values(app.ThemeProperties))
+	want := slices.Sorted(slices.Values(contract.ThemeProperties))
 	assert.Equal(t, want, slices.Sorted(maps.Keys(light)), "consent.css declares a default for each listed property, and no other")
 	for k := range dark {
 		assert.Contains(t, want, k, "the dark scheme sets only listed properties")
 	}
-	frame, err := os.ReadFile("../src/frame.js")
+	modules, err := filepath.Glob("../src/loader/*.js")
 	require.NoError(t, err)
-	assert.Empty(t, regexp.MustCompile(`['"]--cc-[a-z-]*`).FindAllString(string(frame), -1), "frame.js takes the list from the bundle")
+	require.NotEmpty(t, modules)
+	for _, m := range modules {
+		src, err := os.ReadFile(m)
+		require.NoError(t, err)
+		assert.Empty(t, regexp.MustCompile(`['"]--cc-[a-z-]*`).FindAllString(string(src), -1), "%s takes the list from the contract", m)
+	}
 
-	readme, err := os.ReadFile("../../README.md")
+	guide, err := os.ReadFile("../../docs/integration.md")
 	require.NoError(t, err)
 	var documented []string
-	for _, m := range regexp.MustCompile("(?m)^\\| `(--cc-[a-z-]+)`").FindAllStringSubmatch(string(readme), -1) {
+	for _, m := range regexp.MustCompile("(?m)^\\| `(--cc-[a-z-]+)`").FindAllStringSubmatch(string(guide), -1) {
 		documented = append(documented, m[1])
 	}
-	assert.Equal(t, app.ThemeProperties, documented, "README's theme table lists each property, in order")
-
-	loader, err := loaderScript("../src", consent.Seed(), map[string]string{})
-	require.NoError(t, err)
-	b := bundleOf(t, loader)
-	assert.Equal(t, app.ThemeProperties, b.Theme)
+	assert.Equal(t, contract.ThemeProperties, documented, "the integration guide's theme table lists each property, in order")
 }

@@ -98,7 +98,7 @@ func startHardening() error {
 }
 
 // variantBundle writes catalogue c as name.json and bundles it with the
-// wasm already built in dist, into tmp/name.
+// programs already built in dist, into tmp/name.
 func variantBundle(tmp, name string, c *consent.Catalogue, dist string) (dir, file string, err error) {
 	data, err := c.JSON()
 	if err != nil {
@@ -112,8 +112,8 @@ func variantBundle(tmp, name string, c *consent.Catalogue, dist string) (dir, fi
 	return dir, file, err
 }
 
-// bundleWith bundles the catalogue file with the wasm and wasm_exec.js
-// built in dist (the wasm does not depend on the catalogue), into
+// bundleWith bundles the catalogue file with the programs and wasm_exec.js
+// built in dist (the programs do not depend on the catalogue), into
 // tmp/name; with compress, with the precompressed siblings build.sh writes,
 // dist's reused where a file is the same.
 func bundleWith(tmp, name, catalogue, dist string, compress bool) (string, error) {
@@ -123,7 +123,7 @@ func bundleWith(tmp, name, catalogue, dist string, compress bool) (string, error
 		return "", err
 	}
 	inputs := map[string]string{}
-	for pattern, base := range map[string]string{"consent.*.wasm": "consent.wasm", "wasm_exec.*.js": "wasm_exec.js"} {
+	for pattern, base := range map[string]string{"page.*.wasm": "page.wasm", "dialog.*.wasm": "dialog.wasm", "wasm_exec.*.js": "wasm_exec.js"} {
 		found, _ := filepath.Glob(filepath.Join(dist, pattern))
 		if len(found) != 1 {
 			return "", fmt.Errorf("want one %s in %s, found %v", pattern, dist, found)
@@ -139,7 +139,8 @@ func bundleWith(tmp, name, catalogue, dist string, compress bool) (string, error
 		inputs[base] = copied
 	}
 	dir := filepath.Join(tmp, name)
-	args := []string{"run", "./web/bundle", "-catalogue", catalogue, "-wasm", inputs["consent.wasm"], "-exec", inputs["wasm_exec.js"], "-src", "web/src", "-out", dir}
+	args := []string{"run", "./web/bundle", "-catalogue", catalogue, "-page", inputs["page.wasm"], "-dialog", inputs["dialog.wasm"],
+		"-exec", inputs["wasm_exec.js"], "-src", "web/src", "-out", dir}
 	if compress {
 		args = append(args, "-compress", "-reuse", dist)
 	}

@@ -47,7 +47,7 @@ func open(t *testing.T, b engine.Browser, path string, opts engine.PageOptions) 
 // page needs a decision, the frame shows its prerendered view and waits,
 // or, on a return visit to such a page, the loader shows the button
 // without a frame.
-const settledJS = `(() => { const f = document.querySelector('civic-consent iframe'); if (!f) return !!document.querySelector('civic-consent-button'); const c = f.contentWindow && f.contentWindow.civicFrame; return !!(c && (c.live || c.state === 'idle') && f.getAttribute('data-mode') !== 'pending'); })()`
+const settledJS = `(() => { const f = document.querySelector('civic-consent iframe'); if (!f) return !!document.querySelector('civic-consent-button'); const c = f.contentWindow && f.contentWindow.civicFrame; return !!(c && (c.programs.page === 'live' || c.programs.page === 'idle') && f.getAttribute('data-mode') !== 'pending'); })()`
 
 // modeJS is what the widget shows: the frame's mode, or "button" for the
 // loader's frame-less button, or "none" before either exists.
@@ -58,8 +58,8 @@ const modeJS = `(() => { const f = document.querySelector('civic-consent iframe'
 // element.
 const fabJS = `document.querySelector('civic-consent-button') && !document.querySelector('civic-consent iframe') ? 'civic-consent-button ` + engine.FrameSep + ` .cc-fab' : 'civic-consent iframe ` + engine.FrameSep + ` .cc-fab'`
 
-// liveJS is true once the wasm runs.
-const liveJS = `(() => { const f = document.querySelector('civic-consent iframe'); return !!(f && f.contentWindow && f.contentWindow.civicFrame && f.contentWindow.civicFrame.live); })()`
+// liveJS is true once the page program runs.
+const liveJS = `(() => { const f = document.querySelector('civic-consent iframe'); return !!(f && f.contentWindow && f.contentWindow.civicFrame && f.contentWindow.civicFrame.programs.page === 'live'); })()`
 
 // load navigates and waits until the widget has settled.
 func (tb *tab) load(path string) {
@@ -131,6 +131,23 @@ func (tb *tab) consentCookie() (engine.Cookie, bool) {
 		}
 	}
 	return engine.Cookie{}, false
+}
+
+// waitConsentCookie waits until the browser's cookie store holds the
+// consent cookie with value: a value a page assigns to document.cookie
+// reaches the store the engine reads a moment later.
+func (tb *tab) waitConsentCookie(value string) {
+	tb.t.Helper()
+	deadline := time.Now().Add(wait)
+	for {
+		if c, ok := tb.consentCookie(); ok && c.Value == value {
+			return
+		}
+		if time.Now().After(deadline) {
+			tb.t.Fatalf("the browser never stored %s=%s", consent.RecordCookieName, value)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // record decodes the stored choice with the seed catalogue.

@@ -67,10 +67,10 @@ func (tb *tab) wasmRequests() int {
 	return tb.num(`[window, ` + frameJS + `].filter(w => w).map(w => w.performance.getEntriesByType('resource').filter(e => e.initiatorType !== 'link' && /\.wasm$|\/wasm_exec\.[0-9a-f]+\.js$/.test(e.name)).length).reduce((a, b) => a + b, 0)`)
 }
 
-// frameState is the frame's civicFrame.state, with " live" once the wasm
-// runs, or "no frame".
+// frameState is where the frame's page program stands (civicFrame.programs),
+// or "no frame".
 func (tb *tab) frameState() string {
-	return tb.str(`(() => { const w = ` + frameJS + `; return w ? w.civicFrame.state + (w.civicFrame.live ? ' live' : '') : 'no frame'; })()`)
+	return tb.str(`(() => { const w = ` + frameJS + `; return w ? w.civicFrame.programs.page : 'no frame'; })()`)
 }
 
 func TestIdleWhenIdle(t *testing.T) {
@@ -115,12 +115,12 @@ func TestNoWasmOnReturnVisitWhereNothingIsGated(t *testing.T) {
 		// Used, the button starts the widget, which opens the preferences.
 		tb.clickFab()
 		tb.waitMode("modal")
-		assert.Equal(t, "starting live", tb.frameState())
+		assert.Equal(t, "live", tb.frameState())
 		assert.Positive(t, tb.wasmRequests())
 
 		// Pages that depend on the choice start it at once.
 		tb.load("/contact")
-		assert.Equal(t, "starting live", tb.frameState(), "the contact form's reCAPTCHA depends on the choice")
+		assert.Equal(t, "live", tb.frameState(), "the contact form's reCAPTCHA depends on the choice")
 
 		// So does content that depends on it added later.
 		tb.load("/")

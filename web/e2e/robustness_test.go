@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	consent "github.com/civic-consent/consent"
 	"github.com/civic-consent/consent/internal/engine"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -206,7 +205,7 @@ func (tb *tab) rect(el string) rect {
 }
 
 // bundleFile returns the name of the one file of the seed bundle that
-// matches a glob, such as "consent.*.wasm".
+// matches a glob, such as "page.*.wasm".
 func bundleFile(t *testing.T, pattern string) string {
 	t.Helper()
 	names, err := filepath.Glob(filepath.Join(distDir, pattern))
@@ -354,15 +353,15 @@ func assertFailsClosed(t *testing.T, breakIt func(dir string), causes func(base 
 	})
 }
 
-func TestFailsClosedWhenTheWasmIsMissing(t *testing.T) {
-	wasm := bundleFile(t, "consent.*.wasm")
+func TestFailsClosedWhenThePageProgramIsMissing(t *testing.T) {
+	wasm := bundleFile(t, "page.*.wasm")
 	assertFailsClosed(t, func(dir string) { removeFile(t, dir, wasm) }, func(base string) []string {
 		return []string{base + "/consent/" + wasm, "404"}
 	})
 }
 
-func TestFailsClosedWhenTheWasmIsCorrupt(t *testing.T) {
-	wasm := bundleFile(t, "consent.*.wasm")
+func TestFailsClosedWhenThePageProgramIsCorrupt(t *testing.T) {
+	wasm := bundleFile(t, "page.*.wasm")
 	assertFailsClosed(t, func(dir string) {
 		// Half a module, as a download cut short leaves it.
 		b, err := os.ReadFile(filepath.Join(dir, wasm))
@@ -380,24 +379,19 @@ func TestFailsClosedWhenWasmExecIsMissing(t *testing.T) {
 	})
 }
 
-func TestFailsClosedWhenTheCatalogueIsInvalid(t *testing.T) {
-	// The loader's URL is plain http, which the wasm must reject; the JSON
-	// stays valid, so the loader itself runs as usual.
+func TestFailsClosedWhenTheCatalogueIsChangedAfterTheBuild(t *testing.T) {
+	// The loader's URL is plain http, which validation rejects; the JSON
+	// stays valid, so the loader itself runs as usual. The build validated
+	// the catalogue and wrote its revision: the page program refuses any
+	// catalogue that is not the one the build checked.
 	const good, bad = "https://www.google.com/recaptcha/api.js", "http://www.google.com/recaptcha/api.js"
-	index := -1
-	for i, svc := range consent.Seed().Services {
-		if svc.Loader != nil && svc.Loader.URL == good {
-			index = i
-		}
-	}
-	require.NotEqual(t, -1, index, "the seed loads reCAPTCHA")
 	assertFailsClosed(t, func(dir string) {
 		b, err := os.ReadFile(filepath.Join(dir, "consent.js"))
 		require.NoError(t, err)
 		require.Equal(t, 1, bytes.Count(b, []byte(good)), "the catalogue in consent.js names the loader once")
 		replaceFile(t, dir, "consent.js", bytes.Replace(b, []byte(good), []byte(bad), 1))
 	}, func(string) []string {
-		return []string{"catalogue", fmt.Sprintf("services[%d].loader.url", index)}
+		return []string{"the catalogue in consent.js has revision", "changed after the build"}
 	})
 }
 

@@ -1,12 +1,14 @@
-/* Warm-up worker of the widget's wasm (Chromium). The frame's boot asks it
- * to download and compile the module and to run Go's start-up once, all off
- * the page's main thread: V8 feeds a streamed module to its compiler on the
- * thread that streams it, and compiles a wasm function on the thread that
- * first calls it, sharing that code with every instance of the same module.
- * The module goes back to the page, whose own start then finds most of its
- * functions compiled. The widget's main returns at once where there is no
- * document, as here. On any failure it answers null: the page then does it
- * all itself, and says what went wrong.
+/* Warm-up worker of the widget's programs (Chromium). The frame's boot asks
+ * it to download and compile a program's module and to run Go's start-up
+ * once, all off the page's main thread: V8 feeds a streamed module to its
+ * compiler on the thread that streams it, and compiles a wasm function on
+ * the thread that first calls it, sharing that code with every instance of
+ * the same module. The module goes back to the page, whose own start then
+ * finds those functions compiled. A program's main returns at once where
+ * there is no document, as here; the page program's import of the loader's
+ * Trusted Types channel gets a stand-in that approves nothing. On any
+ * failure it answers null: the page then does it all itself, and says what
+ * went wrong.
  */
 self.onmessage = function (e) {
   'use strict';
@@ -22,6 +24,7 @@ self.onmessage = function (e) {
     .then(function (m) {
       module = m;
       var go = new Go();
+      go.importObject.civic = { approve: function () {} };
       return WebAssembly.instantiate(m, go.importObject).then(function (instance) { return go.run(instance); });
     })
     .then(done, done);

@@ -1,0 +1,84 @@
+/* Running the widget's Go programs in its frame: wasm_exec.js, once, then
+ * each program's module, compiled off the main thread where that helps.
+ * Everything the programs decide is in Go; this is only glue. */
+
+/**
+ * runner returns run(url, setup, onExit), which compiles the module at url
+ * and runs it in the frame's window w; setup(go, memory) may give the Go
+ * instance environment variables and returns import modules to add to
+ * Go's own (memory returns the instance's memory once it exists). It
+ * resolves once the program has started, and rejects with what went
+ * wrong. onExit runs if the program ever ends (a program that cannot run
+ * ends after saying why).
+ * @param {Window} w
+ * @param {Files} files
+ * @param {Trust} trust
+ */
+export function runner(w, files, trust) {
+  let exec = null;
+  function loadExec() {
+    if (!exec) {
+      exec = new Promise((resolve, reject) => {
+        const s = w.document.createElement('script');
+        s.onload = () => (typeof w.Go === 'function' ? resolve() : reject(new Error('wasm_exec.js did not define Go (' + files.exec + ')')));
+        s.onerror = () => reject(new Error('wasm_exec.js did not load (' + files.exec + ')'));
+        s.src = trust.scriptURL(files.exec);
+        w.document.head.appendChild(s);
+      });
+    }
+    return exec;
+  }
+
+  // warm has a worker (warm.js) download and compile the module and run
+  // Go's start-up once, off the main thread, where the engine shares the
+  // code compiled there with the page: V8, told apart by
+  // navigator.userAgentData, which only Chromium-based browsers have
+  // (Firefox compiles a streamed module in the background anyway, and
+  // Safari has known bugs with posting modules). It resolves to the
+  // module, or to null if the worker could not: the frame then compiles it.
+  function warm(url) {
+    if (!files.warm || !w.Worker || !w.navigator.userAgentData) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      let worker, limit;
+      function done(e) {
+        w.clearTimeout(limit);
+        if (worker) worker.terminate();
+        resolve(e && e.data instanceof w.WebAssembly.Module ? e.data : null);
+      }
+      try {
+        worker = new w.Worker(trust.scriptURL(files.warm));
+        worker.onmessage = worker.onerror = done;
+        worker.postMessage({ wasm: url, exec: files.exec });
+        limit = w.setTimeout(done, 30000);
+      } catch (err) {
+        done();
+      }
+    });
+  }
+
+  // compile compiles the module in the frame from a direct fetch()
+  // response, so that Chromium can cache the compiled code.
+  function compile(url) {
+    return w.fetch(url).then((r) => {
+      if (!r.ok) throw new Error('HTTP ' + r.status);
+      return w.WebAssembly.compileStreaming(r);
+    });
+  }
+
+  return function run(url, setup, onExit) {
+    const module = warm(url).then((m) => m || compile(url)).catch((err) => {
+      throw new Error('the widget could not load ' + url + ' (' + err.name + ': ' + err.message + ')');
+    });
+    return Promise.all([loadExec(), module]).then((done) => {
+      const go = new w.Go();
+      let instance = null;
+      const extra = setup(go, () => instance.exports.mem);
+      Object.keys(extra).forEach((name) => { go.importObject[name] = extra[name]; });
+      return w.WebAssembly.instantiate(done[1], go.importObject).then((inst) => {
+        instance = inst;
+        // go.run settles only when the program ends: it is not waited for.
+        go.run(inst).then(onExit, onExit);
+      });
+    });
+  };
+}
