@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"slices"
 	"strings"
 )
 
@@ -12,11 +11,15 @@ import (
 // comes from the page's HTML, which an HTML-injection bug of the site may
 // have written, so nothing is activated on trust:
 //
+//   - markup naming a necessary category or service is never activated:
+//     what needs no consent needs no widget, and would otherwise run for
+//     every visitor;
 //   - a URL (data-src, data-srcset, data-poster, a script's src) is resolved
 //     against the page's base URL and used only if it is http or https;
-//   - an external script runs only from the page's own origin, from the
-//     origin of its service's loader, or from one of its service's Origins
-//     (for a category id: of any service of the category);
+//   - an external script runs only if its URL is its service's loader or
+//     one its service's Scripts lists, exactly or in a listed folder (for a
+//     category id: of any service of the category); the page's own origin
+//     is trusted no more than any other;
 //   - an inline script runs only if it carries the page's nonce: the nonce
 //     of the loader's own script tag (consent.js), which an attacker who can
 //     only write HTML does not know. A page without that nonce runs no
@@ -24,11 +27,13 @@ import (
 
 // Page is what the widget knows of the host page when it activates markup.
 type Page struct {
-	// URL is the page's address (location.href); its origin is trusted.
+	// URL is the page's address (location.href): the origin of the
+	// Scripts that are paths of the site.
 	URL string
 	// Base is the URL relative ones are resolved against (document.baseURI).
 	Base string
-	// Nonce is the page's CSP nonce as PageNonce found it; "" if none.
+	// Nonce is the CSP nonce of the loader's own script tag, as the loader
+	// read it when it ran; "" if none.
 	Nonce string
 }
 
@@ -41,44 +46,6 @@ type BlockedScript struct {
 	Src      string
 	// Nonce is its nonce property (the attribute is hidden by browsers).
 	Nonce string
-}
-
-// ScriptTag is a script element of the page: its src property (absolute)
-// and its nonce property.
-type ScriptTag struct {
-	Src, Nonce string
-}
-
-// LoaderName is the file name of the loader, next to the bundle's
-// stylesheet.
-const LoaderName = "consent.js"
-
-// PageNonce returns the page's CSP nonce: that of the loader's script tags,
-// the scripts whose src (without query or fragment) is LoaderName next to
-// styleURL. It is "" when there is no such tag, when one has no nonce, or
-// when they disagree: a copy written by an attacker cannot name a nonce.
-func PageNonce(styleURL string, scripts []ScriptTag) string {
-	style, err := url.Parse(styleURL)
-	if err != nil {
-		return ""
-	}
-	loader := style.ResolveReference(&url.URL{Path: LoaderName})
-	nonce, found := "", false
-	for _, s := range scripts {
-		u, err := url.Parse(s.Src)
-		if err != nil {
-			continue
-		}
-		u.RawQuery, u.Fragment, u.RawFragment = "", "", ""
-		if u.String() != loader.String() {
-			continue
-		}
-		if s.Nonce == "" || (found && s.Nonce != nonce) {
-			return ""
-		}
-		nonce, found = s.Nonce, true
-	}
-	return nonce
 }
 
 // ActivateURL resolves raw, a URL written in the page's data-consent markup,
@@ -170,119 +137,6 @@ func ActivateSrcset(raw, base string) (string, error) {
 	return strings.Join(out, ", "), nil
 }
 
-// ScriptOrigins returns the origins from which the data-consent scripts of
-// id, a service or category id, may load besides the page's own: the
-// origins of the services' loaders and their Origins, sorted, once each.
-func (c *Catalogue) ScriptOrigins(id string) []string {
-	services := c.ServicesIn(id)
-	if s, ok := c.Service(id); ok {
-		services = []Service{s}
-	}
-	var out []string
-	for _, s := range services {
-		if s.Loader != nil {
-			if o, err := originOf(s.Loader.URL); err == nil {
-				out = append(out, o)
-			}
-		}
-		for _, raw := range s.Origins {
-			if o, err := originOf(raw); err == nil {
-				out = append(out, o)
-			}
-		}
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
-// ActivateScript decides whether a blocked script of page p may run (its id
-// being allowed) and returns the URL its running copy loads, "" for an
-// inline one. The error says why it stays blocked.
-func (c *Catalogue) ActivateScript(s BlockedScript, p Page) (string, error) {
-	if !s.External {
-		switch {
-		case p.Nonce == "":
-			return "", fmt.Errorf("inline data-consent=%q script: the loader's script tag carries no nonce, so no inline script runs on this page", s.ID)
-		case s.Nonce != p.Nonce:
-			return "", fmt.Errorf("inline data-consent=%q script: its nonce is not the page's (the loader's)", s.ID)
-		}
-		return "", nil
-	}
-	src, err := ActivateURL(s.Src, p.Base)
-	if err != nil {
-		return "", fmt.Errorf("data-consent=%q script: %w", s.ID, err)
-	}
-	o, _ := originOf(src)
-	if own, err := originOf(p.URL); err == nil && o == own {
-		return src, nil
-	}
-	if slices.Contains(c.ScriptOrigins(s.ID), o) {
-		return src, nil
-	}
-	return "", fmt.Errorf("data-consent=%q script: %s is neither the page's origin nor one the catalogue lists for %q (services[].origins)", s.ID, o, s.ID)
-}
-
-// originOf returns the origin of an absolute http(s) URL: scheme://host,
-// with the port unless it is the scheme's default.
-func originOf(raw string) (string, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", err
-	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("%q is not an absolute http(s) URL", raw)
-	}
-	host, port := strings.ToLower(u.Hostname()), u.Port()
-	if (u.Scheme == "https" && port == "443") || (u.Scheme == "http" && port == "80") {
-		port = ""
-	}
-	if strings.Contains(host, ":") {
-		host = "[" + host + "]"
-	}
-	if port != "" {
-		host += ":" + port
-	}
-	return u.Scheme + "://" + host, nil
-}
-
-// checkOrigin accepts an origin as Service.Origins lists it: "https://" or
-// "http://", a lowercase host name and an optional port, nothing else.
-func checkOrigin(s string) error {
-	if err := checkURLChars(s); err != nil {
-		return err
-	}
-	u, err := url.Parse(s)
-	if err != nil {
-		return fmt.Errorf("%q is not an origin: %v", s, errors.Unwrap(err))
-	}
-	if (u.Scheme != "https" && u.Scheme != "http") || !strings.HasPrefix(s, u.Scheme+"://") || u.Host == "" || u.Opaque != "" {
-		return fmt.Errorf("%q is not an origin: want https://host (or http://host), with an optional port", s)
-	}
-	if u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" || strings.ContainsAny(s[len(u.Scheme)+3:], "/?#") {
-		return fmt.Errorf("%q is not an origin: no user, path, query or fragment", s)
-	}
-	if !plausibleHost(u.Hostname()) {
-		return fmt.Errorf("%q has no valid host name (lowercase letters, digits, - and .)", s)
-	}
-	return nil
-}
-
-// origins checks a service's Origins.
-func (v *validator) origins(path string, origins []string) {
-	seen := map[string]int{}
-	for i, o := range origins {
-		p := fmt.Sprintf("%s[%d]", path, i)
-		if err := checkOrigin(o); err != nil {
-			v.add(p, "%v", err)
-			continue
-		}
-		if k, dup := seen[o]; dup {
-			v.add(p, "duplicate origin %q, already listed as [%d]", o, k)
-		}
-		seen[o] = i
-	}
-}
-
 // ExternalLink accepts an absolute http(s) link without credentials (a
 // placeholder's "see it on the provider's site" link) and returns it
 // normalised, with its host name for the link's text.
@@ -292,32 +146,4 @@ func ExternalLink(link string) (href, host string, ok bool) {
 		return "", "", false
 	}
 	return u.String(), u.Hostname(), true
-}
-
-// TrustScriptURL decides whether the widget's Trusted Types policy (see
-// web/src/consent.js) may turn raw into a script URL on the page at
-// pageURL: an absolute http or https URL, as ActivateURL accepts it, of the
-// page's own origin or of an origin the catalogue lists for one of its
-// services (its loader's, its Origins). The policy does not know which
-// service asks, so this is wider than ActivateScript, but never wider than
-// the catalogue: it checks again what Go decided before asking, so that no
-// string the page wrote gets a script URL through it.
-func (c *Catalogue) TrustScriptURL(raw, pageURL string) error {
-	if u, err := url.Parse(raw); err != nil || !u.IsAbs() {
-		return fmt.Errorf("script URL %q is not absolute", raw)
-	}
-	src, err := ActivateURL(raw, raw)
-	if err != nil {
-		return fmt.Errorf("script URL: %w", err)
-	}
-	o, _ := originOf(src)
-	if own, err := originOf(pageURL); err == nil && o == own {
-		return nil
-	}
-	for _, s := range c.Services {
-		if slices.Contains(c.ScriptOrigins(s.ID), o) {
-			return nil
-		}
-	}
-	return fmt.Errorf("script URL %q: %s is neither the page's origin nor one the catalogue lists (services[].loader, services[].origins)", raw, o)
 }

@@ -17,7 +17,7 @@ func ArchiveName(revision string) string {
 // The revision covers every visitor-facing text, so a new wording gets a new
 // name and an archive is never overwritten by other words; two catalogues
 // of one revision differ only in what the visitor is not shown (display
-// order, placeholders, origins, the receipts path).
+// order, placeholders, scripts, the receipts path).
 func (c *Catalogue) Archive() (name string, data []byte, err error) {
 	data, err = c.JSON()
 	if err != nil {

@@ -167,12 +167,14 @@ type Service struct {
 	// Loader, when set, is the script the widget adds to the page once the
 	// service is allowed.
 	Loader *Loader `json:"loader,omitempty"`
-	// Origins, optional, lists the origins ("https://player.example.com")
-	// from which the page's data-consent scripts of this service may load,
-	// besides the page's own origin and the loader's (see ActivateScript).
-	// It names where the service's code comes from, not what the visitor
-	// agrees to, so it is no part of the revision.
-	Origins []string `json:"origins,omitempty"`
+	// Scripts, optional, lists the scripts the page's data-consent markup
+	// may run for this service, besides its loader: each an https URL the
+	// script's URL must equal, or, ending with "/", a folder its URL must
+	// be in ("https://player.example.com/api/"); a path of the site
+	// ("/js/stats.js", "/js/") names the page's own origin (see
+	// ActivateScript). It names where the service's code comes from, not
+	// what the visitor agrees to, so it is no part of the revision.
+	Scripts []string `json:"scripts,omitempty"`
 }
 
 // Cookie is one cookie (or storage key) a service sets.

@@ -2,7 +2,6 @@ package consent
 
 import (
 	"fmt"
-	"time"
 )
 
 // Action is what a visitor did to make a choice, as a consent receipt
@@ -69,7 +68,7 @@ func ChoiceAction(before *Record, after Record, gpc bool) Action {
 // ".:~_-", an action is one of Actions and the time is RFC 3339, so no
 // character needs escaping.
 func NewReceipt(r Record, a Action) []byte {
-	return []byte(`{"record":"` + r.Encode() + `","action":"` + string(a) + `","time":"` + r.Time.UTC().Format(time.RFC3339) + `"}`)
+	return []byte(`{"record":"` + r.Encode() + `","action":"` + string(a) + `","time":"` + formatTime(r.Time) + `"}`)
 }
 
 // CheckAction reports whether action a can have stored r: accept-all

@@ -213,11 +213,11 @@ func DecodeRecord(value string, c *Catalogue, now time.Time) (Record, error) {
 	// Compare in whole seconds before making a time.Time, which would
 	// overflow for a huge value.
 	if sec > now.Add(MaxClockSkew).Unix() {
-		return Record{}, recordErr(ReasonFuture, "time %d is ahead of %s", sec, now.UTC().Format(time.RFC3339))
+		return Record{}, recordErr(ReasonFuture, "time %d is ahead of %s", sec, formatTime(now))
 	}
 	t := time.Unix(sec, 0).UTC()
 	if sec+int64(c.MaxAge()/time.Second) <= now.Unix() {
-		return Record{}, recordErr(ReasonExpired, "choice of %s is older than %s", t.Format(time.RFC3339), c.MaxAge())
+		return Record{}, recordErr(ReasonExpired, "choice of %s is older than %s", formatTime(t), c.MaxAge())
 	}
 	if !isConsentID(id) {
 		return Record{}, recordErr(ReasonBadID, "consent id %.20q is not 16 base64url characters", id)
@@ -382,4 +382,20 @@ func cookieString(name, value string, maxAge int64, o CookieOptions) string {
 		s += "; Secure"
 	}
 	return s
+}
+
+// formatTime writes t in UTC as RFC 3339 does, to the second
+// ("2026-11-29T12:00:00Z"). It is what time.Format(time.RFC3339) writes
+// for a UTC time, without the layout engine, which the browser's page
+// program would otherwise carry for this alone.
+func formatTime(t time.Time) string {
+	t = t.UTC()
+	y, mo, d := t.Date()
+	h, mi, s := t.Clock()
+	two := func(n int) string { return string([]byte{byte('0' + n/10), byte('0' + n%10)}) }
+	year := strconv.Itoa(y)
+	for len(year) < 4 {
+		year = "0" + year
+	}
+	return year + "-" + two(int(mo)) + "-" + two(d) + "T" + two(h) + ":" + two(mi) + ":" + two(s) + "Z"
 }

@@ -447,3 +447,14 @@ func FuzzDecodeRecord(f *testing.F) {
 		}
 	})
 }
+
+func TestFormatTimeIsRFC3339InUTC(t *testing.T) {
+	for _, tm := range []time.Time{
+		time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC),
+		time.Date(9, 1, 2, 3, 4, 5, 999, time.UTC),
+		time.Date(2026, 12, 31, 23, 59, 59, 0, time.FixedZone("CET", 3600)),
+		time.Unix(0, 0),
+	} {
+		assert.Equal(t, tm.UTC().Format(time.RFC3339), formatTime(tm))
+	}
+}

@@ -1,12 +1,12 @@
 package consent
 
 import (
-	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"maps"
 	"slices"
+	"sort"
 	"strconv"
 )
 
@@ -66,7 +66,11 @@ func (c *Catalogue) Revision() string {
 		// The policy's prose is read in order: its order is wording.
 		text("site.policyIntro", p)
 	}
-	cats := slices.SortedFunc(slices.Values(c.Categories), func(a, b Category) int { return cmp.Compare(a.ID, b.ID) })
+	// sort.Slice rather than slices.SortFunc: one sort for every element
+	// type, where each generic instantiation would add its own code to the
+	// browser's page program.
+	cats := slices.Clone(c.Categories)
+	sort.Slice(cats, func(i, j int) bool { return cats[i].ID < cats[j].ID })
 	for _, cat := range cats {
 		put("category", cat.ID, strconv.FormatBool(cat.Necessary))
 		text("title", cat.Title)
@@ -77,12 +81,15 @@ func (c *Catalogue) Revision() string {
 			put("consent-type", t)
 		}
 	}
-	services := slices.SortedFunc(slices.Values(c.Services), func(a, b Service) int { return cmp.Compare(a.ID, b.ID) })
+	services := slices.Clone(c.Services)
+	sort.Slice(services, func(i, j int) bool { return services[i].ID < services[j].ID })
 	for _, s := range services {
 		put("service", s.ID, s.Category, s.Provider, s.PrivacyURL)
 		text("name", s.Name)
-		cookies := slices.SortedFunc(slices.Values(s.Cookies), func(a, b Cookie) int {
-			return cmp.Or(cmp.Compare(a.Name, b.Name), boolCompare(a.ThirdParty, b.ThirdParty))
+		cookies := slices.Clone(s.Cookies)
+		sort.Slice(cookies, func(i, j int) bool {
+			a, b := cookies[i], cookies[j]
+			return a.Name < b.Name || a.Name == b.Name && !a.ThirdParty && b.ThirdParty
 		})
 		for _, ck := range cookies {
 			put("cookie", ck.Name, strconv.FormatBool(ck.ThirdParty))
@@ -103,15 +110,4 @@ func (c *Catalogue) Revision() string {
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))[:12]
-}
-
-func boolCompare(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case a:
-		return 1
-	default:
-		return -1
-	}
 }

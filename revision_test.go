@@ -89,7 +89,7 @@ func TestRevisionR13(t *testing.T) {
 		{name: "category order", change: func(c *Catalogue) { slices.Reverse(c.Categories) }},
 		{name: "service order", change: func(c *Catalogue) { slices.Reverse(c.Services) }},
 		{name: "loader placeholder", change: func(c *Catalogue) { c.Services[4].Loader.Placeholder = "#captcha" }},
-		{name: "service origins", change: func(c *Catalogue) { c.Services[4].Origins = []string{"https://www.gstatic.com"} }},
+		{name: "service scripts", change: func(c *Catalogue) { c.Services[4].Scripts = []string{"https://www.gstatic.com/recaptcha/"} }},
 		{name: "receipts endpoint", change: func(c *Catalogue) { c.Site.Receipts = "/receipts" }},
 		{
 			name:   "cookie order",

@@ -298,7 +298,7 @@ func (v *validator) services(c *Catalogue, necessary map[string]bool) {
 			v.text(cpath+".purpose", ck.Purpose, true)
 			v.text(cpath+".lifetime", ck.Lifetime, true)
 		}
-		v.origins(path+".origins", s.Origins)
+		v.scripts(path+".scripts", s.Scripts)
 		if s.Loader != nil {
 			if isNecessary {
 				v.add(path+".loader", "service in necessary category %q loads a script: a third-party script needs consent, so move it to an optional category", s.Category)

@@ -24,7 +24,8 @@ const contactPage = `<!doctype html><html lang="fr"><head><title>Contact</title>
 const fixtureNonce = "n0nce"
 
 // testCatalogue is the seed's catalogue plus an optional "video" category
-// with a "vimeo" service, which has no loader: it is used through markup.
+// with a "vimeo" service, which has no loader: it is used through markup,
+// with one script of the site.
 func testCatalogue(t *testing.T) *consent.Catalogue {
 	t.Helper()
 	c := consent.Seed()
@@ -36,6 +37,7 @@ func testCatalogue(t *testing.T) *consent.Catalogue {
 		ID: "vimeo", Category: "video", Provider: "Vimeo",
 		Name:       consent.Text{"fr": "Vidéos des rencontres", "en": "Event videos"},
 		PrivacyURL: "https://vimeo.com/privacy",
+		Scripts:    []string{"/lib.js"},
 		Cookies: []consent.Cookie{
 			{Name: "vuid", Purpose: consent.Text{"fr": "x", "en": "x"}, Lifetime: consent.Text{"fr": "x", "en": "x"}, ThirdParty: true},
 			{Name: "player_pref", Purpose: consent.Text{"fr": "x", "en": "x"}, Lifetime: consent.Text{"fr": "x", "en": "x"}},

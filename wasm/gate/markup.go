@@ -131,6 +131,10 @@ func (m *markup) embed(el dom.Element) error {
 		// Its URLs were refused once: they will be every time.
 		return nil
 	}
+	if m.page.cat.Necessary(id) {
+		err := fmt.Errorf("data-consent=%q %s names necessary content: the widget loads only what needs consent, so load it as ordinary markup", id, el.Tag())
+		return errors.Join(err, el.SetAttr(attrRefused, err.Error()))
+	}
 	ref, _ := el.Attr(attrRef)
 	_, loaded := el.Attr(attrLoaded)
 	if allowed {

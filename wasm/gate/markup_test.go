@@ -140,7 +140,9 @@ func TestMarkupActivatesOnlyWhatItMay(t *testing.T) {
 		`<script type="text/plain" data-consent="vimeo" id="no-nonce">plain</script>`+
 		`<script type="text/plain" data-consent="vimeo" id="bad-nonce" nonce="guess">guess</script>`+
 		`<script type="text/plain" data-consent="vimeo" id="elsewhere" src="https://evil.example/x.js"></script>`+
-		`<script type="text/plain" data-consent="vimeo" id="handler" nonce="n0nce" onerror="handler" src="/lib.js"></script>`))
+		`<script type="text/plain" data-consent="vimeo" id="handler" nonce="n0nce" onerror="handler" src="/lib.js"></script>`+
+		`<script type="text/plain" data-consent="necessary" id="jsonp" src="/api/jsonp?callback=alert"></script>`+
+		`<iframe id="necessary-frame" data-consent="necessary" data-src="https://evil.example/"></iframe>`))
 	f.page.Start()
 	require.NoError(t, f.page.Record(allowing("vimeo")))
 	errs := f.log.Errors
@@ -151,9 +153,11 @@ func TestMarkupActivatesOnlyWhatItMay(t *testing.T) {
 	}
 	assert.Contains(t, all, "is not an http or https URL")
 	assert.Contains(t, all, "its nonce is not the page's")
-	assert.Contains(t, all, "https://evil.example is neither the page's origin nor one the catalogue lists")
+	assert.Contains(t, all, "https://evil.example/x.js is not a script the catalogue lists")
 	assert.Zero(t, f.count(`#fixture [src]:not(script)`), "no javascript: or data: URL loaded")
-	assert.Equal(t, 3, f.count(`script[type="text/plain"][data-consent-refused]`), "each refused script marked")
+	assert.Contains(t, all, `data-consent="necessary" names necessary content`)
+	assert.Equal(t, 4, f.count(`script[type="text/plain"][data-consent-refused]`), "each refused script marked, the necessary one too")
+	assert.Equal(t, 1, f.count(`#necessary-frame[data-consent-refused]:not([src])`), "necessary markup is never loaded")
 	_, handler := f.one("#handler").Attr("onerror")
 	assert.False(t, handler, "no event handler copied")
 	assert.Equal(t, 2, f.count(`#js[data-consent-refused], #data[data-consent-refused]`), "each refused embed marked")
