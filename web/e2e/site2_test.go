@@ -154,13 +154,14 @@ func googleVariant(tmp, dist string) (dir, file string, err error) {
 			c.Categories[i].ConsentMode = []string{"ad_storage", "ad_user_data", "ad_personalization"}
 		}
 	}
-	// Google's tag is gated as the README says: a data-consent="audience"
-	// script, which may load from Google's origin as this service lists it.
+	// Google's tag is gated as the integration guide says: a
+	// data-consent="audience" script whose exact URL, the site's own
+	// container, this service lists.
 	c.Services = append(append([]consent.Service(nil), library.Services...), consent.Service{
 		ID: "analytics", Category: "audience", Provider: "Google",
 		Name:       consent.Text{"fr": "Statistiques Google Analytics", "en": "Google Analytics statistics"},
 		PrivacyURL: "https://policies.google.com/privacy",
-		Origins:    []string{"https://www.googletagmanager.com"},
+		Scripts:    []string{site.GoogleTag + "?id=G-DEMO00000"},
 		Cookies: []consent.Cookie{{Name: "_ga",
 			Purpose:  consent.Text{"fr": "Distingue les visiteurs.", "en": "Tells visitors apart."},
 			Lifetime: consent.Text{"fr": "13 mois", "en": "13 months"}}},
