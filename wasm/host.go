@@ -103,7 +103,7 @@ func (h *host) Record(c app.Choice) error {
 	}
 	if h.outbox != nil {
 		action := consent.ChoiceAction(before.Record, rec, h.page.GPC())
-		h.outbox.Stored(consent.NewReceipt(rec, action), func(err error) {
+		h.outbox.Stored(consent.Receipt{Record: rec, Action: action}.Encode(), func(err error) {
 			consoleWarn("keeping the unacknowledged consent receipt for the next page: %v", err)
 		})
 	}

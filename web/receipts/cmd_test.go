@@ -116,7 +116,8 @@ const ackedBeforeKill = 300
 func TestAcknowledgedReceiptsSurviveSIGKILL(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
-			args := append(b.args(t), "-token", testToken, "-rate", "1e6", "-burst", "1000000")
+			t.Setenv(TokenEnv, testToken)
+			args := append(b.args(t), "-rate", "1e6", "-burst", "1000000")
 			svc := startCommand(t, args...)
 
 			var (
@@ -203,16 +204,16 @@ func TestCommandRetentionDeletesOldReceiptsAtStart(t *testing.T) {
 	}
 	require.NoError(t, s.Close())
 
-	t.Setenv("CONSENT_RECEIPTS_TOKEN", testToken) // the token from the environment
+	t.Setenv(TokenEnv, testToken) // the token from the environment
 	svc := startCommand(t, "-sqlite", path, "-retain", "13mo")
 	assert.Equal(t, []Receipt{kept}, svc.export(t))
 	assert.Contains(t, svc.log.String(), "retention deleted 1 receipt(s)")
 }
 
 func TestCommandWithoutTokenHasNoExport(t *testing.T) {
-	t.Setenv("CONSENT_RECEIPTS_TOKEN", "")
+	t.Setenv(TokenEnv, "")
 	svc := startCommand(t, "-sqlite", filepath.Join(t.TempDir(), "receipts.db"))
-	assert.Contains(t, svc.log.String(), "export off: no token")
+	assert.Contains(t, svc.log.String(), "export and statistics off: no token")
 	req, err := http.NewRequest(http.MethodGet, svc.url, nil)
 	require.NoError(t, err)
 	req.Header.Set("Authorization", "Bearer ")
@@ -228,13 +229,23 @@ func TestCommandWithoutTokenHasNoExport(t *testing.T) {
 func TestCommandRefusesBadSettings(t *testing.T) {
 	bin := commandBinary(t)
 	dir := t.TempDir()
+	shortToken := filepath.Join(dir, "short-token")
+	require.NoError(t, os.WriteFile(shortToken, []byte("0123456789abcdef\n"), 0o600))
+	t.Setenv(TokenEnv, "")
 	for args, want := range map[string]string{
-		"-sqlite " + dir:       "create the table in SQLite " + dir,
-		"-sqlite file:x.db":    "want a plain file name",
-		"-retain 3mo":          "-retain 3mo is shorter than the 183 days a choice lasts",
-		"-retain forever":      "retention \"forever\" is not",
-		"-catalogue nowhere/*": "matches no file",
-		"-rate 0":              "-rate must be positive",
+		"-sqlite " + dir:                                "create the tables in SQLite " + dir,
+		"-sqlite file:x.db":                             "want a plain file name",
+		"-retain 3mo":                                   "-retain 3mo is shorter than the 183 days a choice lasts",
+		"-retain forever":                               "retention \"forever\" is not",
+		"-catalogue nowhere/*":                          "matches no file",
+		"-rate 0":                                       "-rate must be positive",
+		"-token " + testToken:                           "flag provided but not defined: -token",
+		"-token-file " + shortToken:                     "the export token has 16 characters, fewer than 32",
+		"-token-file " + dir + "/none":                  "reading the export token",
+		"-trusted-proxy 10.0.0.1":                       "-trusted-proxy needs -client-ip-header",
+		"-client-ip-header X-Forwarded-For":             "needs the addresses of the proxies",
+		"-client-ip-header Via -trusted-proxy 10.0.0.1": "want X-Forwarded-For, Forwarded or X-Real-IP",
+		"-client-ip-header Forwarded -trusted-proxy proxy.lan": "neither an IP address nor a CIDR prefix",
 	} {
 		// A command that wrongly starts serving is killed after a minute,
 		// so that the test fails instead of hanging.
