@@ -15,7 +15,9 @@
 // When the catalogue names a receipts endpoint (site.receipts, as the
 // seed's does), the receipts the widget sends are stored there in a SQLite
 // file, receipts.db in -receipts DIR (default: a temporary folder removed at
-// stop), for every revision archived in the bundle folder. The DPO's export
+// stop), for every revision archived in the bundle folder, and the revision
+// of the catalogue it serves is entered, with the time it first served it,
+// in the public revisions log (<receipts>/revisions). The DPO's export
 // and statistics need the token in CONSENT_RECEIPTS_TOKEN or in the file
 // -token-file names (at least 32 characters; never a flag, which shows in
 // the process list); without one they are off: there is no default token.
@@ -114,9 +116,10 @@ func run() error {
 	default:
 	}
 	cfg.BundleDir = *dir
-	if c := cmp.Or(cfg.Catalogue, consent.Seed()); c.Site.Receipts != "" {
-		rs, err := receipts.OpenPreview(c, *dir, *receiptsDir, token)
-		if err != nil {
+	c := cmp.Or(cfg.Catalogue, consent.Seed())
+	var rs *receipts.Preview
+	if c.Site.Receipts != "" {
+		if rs, err = receipts.OpenPreview(c, *dir, *receiptsDir, token); err != nil {
 			return err
 		}
 		defer rs.Close()
@@ -132,6 +135,14 @@ func run() error {
 	ln, url, err := site.Listen(*addr)
 	if err != nil {
 		return err
+	}
+	if rs != nil {
+		// From now on, visitors are shown this revision: the revisions log
+		// dates it, unless an earlier run did.
+		if err := rs.LogServed(context.Background(), c); err != nil {
+			ln.Close()
+			return err
+		}
 	}
 	fmt.Println(url)
 

@@ -50,6 +50,8 @@ func (h *Handler) export(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := exportFormats[format]
+	// The wording each receipt answers is dated in the revisions log.
+	w.Header().Set("Link", "<"+h.base+revisionsPath+`>; rel="describedby"`)
 	w.Header().Set("Content-Disposition", `attachment; filename="consent-receipts.`+out.ext+`"`)
 	w.Header().Set("Content-Type", out.contentType)
 	sent := &countingWriter{w: w}

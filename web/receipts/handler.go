@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -52,6 +53,9 @@ type Config struct {
 //     Origin header, when present, must say so.
 //   - GET Path with the export token: the receipts selected, oldest first,
 //     streamed as they are read (see the export's parameters in export.go).
+//   - GET Path/revisions, public: the revisions log (RevisionsLog), each
+//     catalogue revision with the digest of its archive and when it was
+//     first served (LogServed) or its first receipt received.
 //
 // Visitors' requests count against their rate limit (429 with Retry-After
 // when exhausted); the DPO's count against the limit on token guesses.
@@ -60,6 +64,8 @@ type Handler struct {
 	base string // Path without its final slash
 	csrf *http.CrossOriginProtection
 	auth *auth
+	// logged holds the revisions known to be in the log.
+	logged sync.Map
 }
 
 // NewHandler checks cfg and returns its handler.
@@ -116,6 +122,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.export(w, r)
 	case r.URL.Path == h.cfg.Path:
 		notAllowed(w, r, "GET, POST", "POST a receipt or GET an export")
+	case r.URL.Path == h.base+revisionsPath && r.Method == http.MethodGet:
+		if h.limited(w, client) {
+			return
+		}
+		h.revisions(w, r)
+	case r.URL.Path == h.base+revisionsPath:
+		notAllowed(w, r, "GET", "GET the revisions log")
 	default:
 		http.Error(w, "no such resource: the receipts service answers "+h.cfg.Path, http.StatusNotFound)
 	}
@@ -169,6 +182,12 @@ func (h *Handler) receive(w http.ResponseWriter, r *http.Request) {
 	rc, err := Parse(body, h.cfg.Catalogues, h.cfg.Now())
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	// Every receipt stored answers a revision of the log.
+	if err := h.logRevision(r.Context(), h.cfg.Catalogues[rc.Record.Revision], SeenReceived, rc.Received); err != nil {
+		h.cfg.Log.Error("logging a revision failed", "err", err)
+		http.Error(w, "the receipt could not be stored; send it again later", http.StatusServiceUnavailable)
 		return
 	}
 	added, err := h.cfg.Store.Add(r.Context(), rc)
