@@ -2,6 +2,7 @@ package receipts
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -23,7 +24,7 @@ import (
 //   - from, to: dates YYYY-MM-DD (UTC days) or RFC 3339 times, both
 //     inclusive, selecting receipts by the time the service received them;
 //   - format: json (the default), csv or 27560 (ISO/IEC TS 27560 consent
-//     records in JSON-LD, see Write27560).
+//     records in JSON-LD, see export27560.go).
 //
 // The receipts are written as the store yields them, oldest first: memory
 // stays the same whatever the range. A failure before anything was sent is
@@ -35,12 +36,17 @@ var exportParams = []string{"id", "from", "to", "format"}
 // and writer.
 type exportFormat struct {
 	ext, contentType string
-	write            func(h *Handler, w io.Writer, receipts iter.Seq2[Receipt, error]) error
+	write            func(h *Handler, ctx context.Context, w io.Writer, receipts iter.Seq2[Receipt, error]) error
 }
 
 var exportFormats = map[string]exportFormat{
-	"json": {"json", "application/json", func(_ *Handler, w io.Writer, rs iter.Seq2[Receipt, error]) error { return WriteJSON(w, rs) }},
-	"csv":  {"csv", "text/csv; charset=utf-8", func(_ *Handler, w io.Writer, rs iter.Seq2[Receipt, error]) error { return WriteCSV(w, rs) }},
+	"json": {"json", "application/json", func(_ *Handler, _ context.Context, w io.Writer, rs iter.Seq2[Receipt, error]) error {
+		return WriteJSON(w, rs)
+	}},
+	"csv": {"csv", "text/csv; charset=utf-8", func(_ *Handler, _ context.Context, w io.Writer, rs iter.Seq2[Receipt, error]) error {
+		return WriteCSV(w, rs)
+	}},
+	"27560": {"jsonld", "application/ld+json", (*Handler).write27560},
 }
 
 func (h *Handler) export(w http.ResponseWriter, r *http.Request) {
@@ -56,7 +62,7 @@ func (h *Handler) export(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", out.contentType)
 	sent := &countingWriter{w: w}
 	buf := bufio.NewWriterSize(sent, 64<<10)
-	err = out.write(h, buf, h.cfg.Store.Find(r.Context(), f))
+	err = out.write(h, r.Context(), buf, h.cfg.Store.Find(r.Context(), f))
 	if err == nil {
 		err = buf.Flush()
 	}

@@ -35,6 +35,11 @@ type Config struct {
 	// the client of a request, and how; without it the client is the
 	// address the connection comes from.
 	Proxies *TrustedProxies
+	// ArchiveURL is where the site serves the archived catalogues
+	// (catalogue.<revision>.json, next to consent.js), a path or URL
+	// ending with a slash, for the notices of ISO/IEC TS 27560 records.
+	// "" means "/consent/", where the bundle is usually served.
+	ArchiveURL string
 	// TrustedOrigins are origins ("https://example.org") allowed to post
 	// besides the handler's own.
 	TrustedOrigins []string
@@ -76,11 +81,22 @@ func NewHandler(cfg Config) (*Handler, error) {
 	if len(cfg.Catalogues) == 0 {
 		return nil, errors.New("receipts: handler without a catalogue")
 	}
+	for rev, c := range cfg.Catalogues {
+		if err := c.Validate(); err != nil {
+			return nil, fmt.Errorf("receipts: catalogue %s: %w", rev, err)
+		}
+	}
 	if cfg.Path == "" {
 		cfg.Path = "/"
 	}
 	if !strings.HasPrefix(cfg.Path, "/") || strings.ContainsAny(cfg.Path, "?#") || (cfg.Path != "/" && strings.HasSuffix(cfg.Path, "/")) {
 		return nil, fmt.Errorf("receipts: path %q: want a URL path starting with / and not ending with one, without ? or #", cfg.Path)
+	}
+	if cfg.ArchiveURL == "" {
+		cfg.ArchiveURL = "/consent/"
+	}
+	if !strings.HasSuffix(cfg.ArchiveURL, "/") {
+		return nil, fmt.Errorf("receipts: archive URL %q: want a path or URL ending with /", cfg.ArchiveURL)
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

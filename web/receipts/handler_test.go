@@ -273,6 +273,8 @@ func testExports(t *testing.T, s *service) {
 
 func TestNewHandlerRefusesBadSettings(t *testing.T) {
 	s := backends[0].open(t)
+	invalid := consent.Seed()
+	invalid.Services[4].Category = "no-such-category"
 	for name, tc := range map[string]struct {
 		cfg  Config
 		want string
@@ -281,8 +283,13 @@ func TestNewHandlerRefusesBadSettings(t *testing.T) {
 		"token with space":  {Config{Token: strings.Repeat("x", MinTokenLength) + " y"}, "not printable ASCII"},
 		"path with a slash": {Config{Path: "/consent/receipts/"}, "not ending with one"},
 		"relative path":     {Config{Path: "consent/receipts"}, "starting with /"},
+		"archive URL":       {Config{ArchiveURL: "/consent"}, "ending with /"},
+		"invalid catalogue": {Config{Catalogues: NewCatalogues(invalid)}, "no-such-category"},
 	} {
-		tc.cfg.Store, tc.cfg.Catalogues = s, NewCatalogues(consent.Seed())
+		tc.cfg.Store = s
+		if tc.cfg.Catalogues == nil {
+			tc.cfg.Catalogues = NewCatalogues(consent.Seed())
+		}
 		_, err := NewHandler(tc.cfg)
 		require.Error(t, err, name)
 		assert.Contains(t, err.Error(), tc.want, name)

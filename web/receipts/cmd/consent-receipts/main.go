@@ -6,7 +6,7 @@
 //	consent-receipts [-addr 127.0.0.1:8089] [-path /consent/receipts]
 //	                 [-sqlite consent-receipts.db | -postgres DSN]
 //	                 [-catalogue FILE_OR_GLOB]... [-retain 13mo]
-//	                 [-rate 1 -burst 30] [-token-file FILE]
+//	                 [-rate 1 -burst 30] [-token-file FILE] [-archive-url /consent/]
 //	                 [-client-ip-header X-Forwarded-For -trusted-proxy ADDR[,ADDR]...]
 //
 // Receipts go to the SQLite file unless a PostgreSQL DSN is given (flag or
@@ -79,6 +79,7 @@ func run(args []string) error {
 	header := fs.String("client-ip-header", "", "header in which the -trusted-proxy proxies name the visitor: X-Forwarded-For, Forwarded or X-Real-IP (default: none, the visitor is the connection's address)")
 	var proxies patterns
 	fs.Var(&proxies, "trusted-proxy", "address or CIDR prefix of a reverse proxy trusted to set -client-ip-header, repeatable or comma-separated")
+	archiveURL := fs.String("archive-url", "/consent/", "where the site serves the archived catalogue.<revision>.json files, for the notices of ISO/IEC TS 27560 exports")
 	retain := fs.String("retain", "13mo", "delete receipts of choices older than this: days (400d), months (13mo) or years (2y)")
 	rate := fs.Float64("rate", 1, "requests a second allowed per visitor, after a burst (the DPO's requests are not counted)")
 	burst := fs.Int("burst", 30, "requests a visitor may make at once")
@@ -165,6 +166,7 @@ func run(args []string) error {
 		Store:      store,
 		Catalogues: catalogues,
 		Path:       *path,
+		ArchiveURL: *archiveURL,
 		Token:      token,
 		Limiter:    receipts.NewLimiter(*rate, *burst, nil),
 		Proxies:    trusted,
