@@ -1,12 +1,17 @@
 package receipts
 
 import (
+	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/netip"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -137,4 +142,71 @@ func (a *auth) bearer(w http.ResponseWriter, r *http.Request, client string) boo
 		return false
 	}
 	return true
+}
+
+// The statistics page, opened in a browser, cannot send an Authorization
+// header: the DPO signs in with the token once, and gets a session cookie
+// for the page's path, valid for sessionLifetime. The cookie is the
+// session's end and an HMAC of it keyed by the token's digest: any instance
+// with the same token checks it, and a new token ends every session.
+const (
+	sessionCookie   = "civic_consent_statistics"
+	sessionLifetime = time.Hour
+)
+
+// sessionMAC is the HMAC of a session ending at end, for path.
+func (a *auth) sessionMAC(end int64, path string) []byte {
+	m := hmac.New(sha256.New, a.hash[:])
+	m.Write([]byte("civic-consent statistics session\x00" + path + "\x00" + strconv.FormatInt(end, 10)))
+	return m.Sum(nil)
+}
+
+// newSession is the cookie of a session starting at now, for path.
+func (a *auth) newSession(now time.Time, path string, secure bool) *http.Cookie {
+	end := now.Add(sessionLifetime).Unix()
+	value := strconv.FormatInt(end, 10) + "." + base64.RawURLEncoding.EncodeToString(a.sessionMAC(end, path))
+	return &http.Cookie{Name: sessionCookie, Value: value, Path: path, MaxAge: int(sessionLifetime / time.Second),
+		HttpOnly: true, Secure: secure, SameSite: http.SameSiteStrictMode}
+}
+
+// endSession is the cookie that deletes a session.
+func endSession(path string, secure bool) *http.Cookie {
+	return &http.Cookie{Name: sessionCookie, Path: path, MaxAge: -1, HttpOnly: true, Secure: secure, SameSite: http.SameSiteStrictMode}
+}
+
+// session reports whether the request carries a current session for path.
+func (a *auth) session(r *http.Request, now time.Time, path string) bool {
+	if !a.on {
+		return false
+	}
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return false
+	}
+	endText, macText, ok := strings.Cut(c.Value, ".")
+	end, err := strconv.ParseInt(endText, 10, 64)
+	if !ok || err != nil || now.Unix() >= end {
+		return false
+	}
+	mac, err := base64.RawURLEncoding.DecodeString(macText)
+	return err == nil && hmac.Equal(mac, a.sessionMAC(end, path))
+}
+
+// secureCookie says whether a cookie set in answer to r gets Secure: always
+// but on plain HTTP to a loopback address (the preview, a test), where
+// browsers would not send it back. Behind a proxy that ends TLS, the Host
+// is the site's and the cookie is Secure.
+func secureCookie(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if host == "localhost" {
+		return false
+	}
+	a, err := netip.ParseAddr(strings.Trim(host, "[]"))
+	return err != nil || !a.IsLoopback()
 }

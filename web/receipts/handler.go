@@ -61,6 +61,9 @@ type Config struct {
 //   - GET Path/revisions, public: the revisions log (RevisionsLog), each
 //     catalogue revision with the digest of its archive and when it was
 //     first served (LogServed) or its first receipt received.
+//   - GET Path/statistics with the export token or a session: the
+//     consent statistics for the DPO (see statspage.go); POST, its sign-in
+//     and sign-out forms.
 //
 // Visitors' requests count against their rate limit (429 with Retry-After
 // when exhausted); the DPO's count against the limit on token guesses.
@@ -145,6 +148,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.revisions(w, r)
 	case r.URL.Path == h.base+revisionsPath:
 		notAllowed(w, r, "GET", "GET the revisions log")
+	case r.URL.Path == h.base+statisticsPath:
+		h.statistics(w, r, client)
 	default:
 		http.Error(w, "no such resource: the receipts service answers "+h.cfg.Path, http.StatusNotFound)
 	}
