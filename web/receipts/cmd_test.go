@@ -66,7 +66,7 @@ type running struct {
 // startCommand runs consent-receipts on a free port of 127.0.0.1 and waits
 // until it listens. It is killed at the end of the test if still running,
 // and with SIGKILL if the test process dies.
-func startCommand(t *testing.T, args ...string) *running {
+func startCommand(t testing.TB, args ...string) *running {
 	t.Helper()
 	r := &running{log: &lockedBuffer{}, done: make(chan struct{})}
 	r.cmd = exec.Command(commandBinary(t), append([]string{"-addr", "127.0.0.1:0"}, args...)...)
@@ -98,7 +98,7 @@ func startCommand(t *testing.T, args ...string) *running {
 }
 
 // export fetches every receipt through the command's export.
-func (r *running) export(t *testing.T) []Receipt {
+func (r *running) export(t testing.TB) []Receipt {
 	req, err := http.NewRequest(http.MethodGet, r.url+"?format=json", nil)
 	require.NoError(t, err)
 	req.Header.Set("Authorization", "Bearer "+testToken)
@@ -258,4 +258,24 @@ func TestCommandRefusesBadSettings(t *testing.T) {
 		assert.Error(t, err, args)
 		assert.Contains(t, string(out), want, args)
 	}
+}
+
+// TestCommandBehindAProxy: with -client-ip-header and -trusted-proxy, the
+// command counts each visitor its proxy names, whatever the visitor wrote
+// in the header itself.
+func TestCommandBehindAProxy(t *testing.T) {
+	t.Setenv(TokenEnv, testToken)
+	svc := startCommand(t, "-sqlite", filepath.Join(t.TempDir(), "receipts.db"), "-rate", "0.001", "-burst", "1",
+		"-client-ip-header", "X-Forwarded-For", "-trusted-proxy", "10.9.9.9,127.0.0.1")
+	post := func(forwarded string) int {
+		req, err := http.NewRequest(http.MethodPost, svc.url, bytes.NewReader(body(t, consent.AcceptAll(consent.Seed(), time.Now(), newID(t)), ActionAcceptAll)))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Forwarded-For", forwarded)
+		code, _ := do(t, req)
+		return code
+	}
+	assert.Equal(t, http.StatusCreated, post("198.51.100.1"))
+	assert.Equal(t, http.StatusCreated, post("198.51.100.2"), "another visitor, another bucket")
+	assert.Equal(t, http.StatusTooManyRequests, post("203.0.113.5, 198.51.100.1"), "the same visitor, whatever it wrote before")
 }

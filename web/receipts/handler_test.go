@@ -62,7 +62,7 @@ func (s *service) get(t *testing.T, token, query string, header ...string) (int,
 	return do(t, req)
 }
 
-func do(t *testing.T, req *http.Request) (int, string) {
+func do(t testing.TB, req *http.Request) (int, string) {
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
