@@ -124,7 +124,7 @@ const (
 // record exactly as the cookie holds it, the action, and the record's time
 // in RFC 3339 UTC:
 //
-//	{"record":"1.10290627f6e7.1795953600.AAAAAAAAAAAAAAAA.contact:1.recaptcha:1","action":"accept-all","time":"2026-11-30T09:20:00Z"}
+//	{"record":"1.10290627f6e7.1795953600.AAAAAAAAAAAAAAAA.contact:1.recaptcha:1","action":"accept-all","time":"2026-11-29T12:00:00Z"}
 //
 // It is written by hand rather than with encoding/json, which the widget's
 // WebAssembly would otherwise carry: every field of a valid receipt is an
