@@ -72,12 +72,17 @@ func TestExportReachesTheClientWhileTheStoreStillYields(t *testing.T) {
 	assert.Len(t, got, firstPart+rest)
 }
 
-func TestExportFailingBeforeItStartsIsA503(t *testing.T) {
-	s := startService(t, findStore{Store: backends[0].open(t), find: func(yield func(Receipt, error) bool) {
-		if generated(3, yield) {
+// failingAfter is a store whose Find yields n receipts, then fails.
+func failingAfter(t *testing.T, n int) Store {
+	return findStore{Store: backends[0].open(t), find: func(yield func(Receipt, error) bool) {
+		if generated(n, yield) {
 			yield(Receipt{}, errors.New("the database is gone"))
 		}
-	}}, nil)
+	}}
+}
+
+func TestExportFailingBeforeItStartsIsA503(t *testing.T) {
+	s := startService(t, failingAfter(t, 3), nil)
 	for _, format := range []string{"json", "csv"} {
 		code, out := s.get(t, testToken, "format="+format)
 		assert.Equal(t, http.StatusServiceUnavailable, code, format)
@@ -90,11 +95,7 @@ func TestExportFailingBeforeItStartsIsA503(t *testing.T) {
 // cut so that the client sees an error, never a well-formed but partial
 // export.
 func TestExportFailingMidwayCutsTheConnection(t *testing.T) {
-	s := startService(t, findStore{Store: backends[0].open(t), find: func(yield func(Receipt, error) bool) {
-		if generated(3000, yield) {
-			yield(Receipt{}, errors.New("the database is gone"))
-		}
-	}}, nil)
+	s := startService(t, failingAfter(t, 3000), nil)
 	for _, format := range []string{"json", "csv"} {
 		req, err := http.NewRequest(http.MethodGet, s.url+"?format="+format, nil)
 		require.NoError(t, err)

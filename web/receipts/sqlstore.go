@@ -66,19 +66,25 @@ func (s *sqlStore) placeholders(n int) []any {
 	return ph
 }
 
+// queryAll runs a query and reads all its rows with scan; what names the
+// query in errors.
+func queryAll[T any](ctx context.Context, s *sqlStore, what string, scan func(scanner) ([]T, error), query string, args ...any) ([]T, error) {
+	rs, err := s.query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("receipts: %s %s: %w", s.name, what, err)
+	}
+	defer rs.Close()
+	all, err := scan(rs)
+	if err != nil {
+		return nil, fmt.Errorf("receipts: %s %s: %w", s.name, what, err)
+	}
+	return all, nil
+}
+
 // Find yields the receipts f selects, a page at a time.
 func (s *sqlStore) Find(ctx context.Context, f Filter) iter.Seq2[Receipt, error] {
 	return pages(ctx, f, s.pageSize, s.placeholder, func(ctx context.Context, query string, args []any) ([]row, error) {
-		rs, err := s.query(ctx, query, args...)
-		if err != nil {
-			return nil, fmt.Errorf("receipts: %s query: %w", s.name, err)
-		}
-		defer rs.Close()
-		page, err := scanRows(rs)
-		if err != nil {
-			return nil, fmt.Errorf("receipts: %s read: %w", s.name, err)
-		}
-		return page, nil
+		return queryAll(ctx, s, "query of receipts", scanRows, query, args...)
 	})
 }
 
@@ -125,16 +131,7 @@ func (s *sqlStore) Revisions(ctx context.Context) ([]RevisionEntry, error) {
 }
 
 func (s *sqlStore) revisions(ctx context.Context, query string, args ...any) ([]RevisionEntry, error) {
-	rs, err := s.query(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("receipts: %s revisions log: %w", s.name, err)
-	}
-	defer rs.Close()
-	log, err := scanRevisions(rs)
-	if err != nil {
-		return nil, fmt.Errorf("receipts: %s revisions log: %w", s.name, err)
-	}
-	return log, nil
+	return queryAll(ctx, s, "revisions log", scanRevisions, query, args...)
 }
 
 // deleteBatch is how many receipts one statement of DeleteBefore deletes:

@@ -250,7 +250,7 @@ func (h *Handler) statsCSV(w http.ResponseWriter, v statsView) {
 		header = append(header, "allowing:"+c.ID)
 	}
 	lines := [][]string{header}
-	for _, c := range v.cells {
+	for _, c := range v.byDayRevision {
 		line := []string{c.Day.Format(time.DateOnly), c.Revision, strconv.FormatInt(c.Choices, 10)}
 		for _, n := range c.ByAction {
 			line = append(line, strconv.FormatInt(n, 10))

@@ -58,7 +58,8 @@ func (t tally) Withdrawals() int64 { return t.count(ActionWithdrawal) }
 // dayRow is a day of the view.
 type dayRow struct {
 	tally
-	Day time.Time
+	Day   time.Time
+	Cells []cell
 }
 
 // revisionRow is a revision of the view.
@@ -66,6 +67,26 @@ type revisionRow struct {
 	tally
 	Revision  string
 	FirstSeen time.Time // zero when the log does not hold it
+	Cells     []cell
+}
+
+// cell is a figure of a table row: its column (choices, an action, or
+// allow:<category>), its text, and for a share, its count and total.
+type cell struct {
+	Col, Text string
+	Share     *share
+}
+
+// cells are the figures of a row of t, in the order of the tables' columns.
+func (v *statsView) cells(t tally) []cell {
+	cells := []cell{{Col: "choices", Text: strconv.FormatInt(t.Choices, 10)}}
+	for i, a := range Actions {
+		cells = append(cells, cell{Col: string(a), Text: strconv.FormatInt(t.ByAction[i], 10)})
+	}
+	for i, c := range v.Categories {
+		cells = append(cells, cell{Col: "allow:" + c.ID, Text: t.Allowing[i].Percent(), Share: &t.Allowing[i]})
+	}
+	return cells
 }
 
 // category is a column of the view: an optional category of some revision.
@@ -81,8 +102,8 @@ type statsView struct {
 	Days       []dayRow
 	Revisions  []revisionRow
 	Total      tally
-	// cells are the counts by day and revision, for the CSV.
-	cells []cellRow
+	// byDayRevision are the counts by day and revision, for the CSV.
+	byDayRevision []cellRow
 }
 
 // cellRow is a day and revision with receipts.
@@ -169,7 +190,7 @@ func newStatsView(st Stats, from, to time.Time, log []RevisionEntry, cs Catalogu
 		return strings.Compare(a.rev, b.rev)
 	}) {
 		cl := cells[k]
-		v.cells = append(v.cells, *cl)
+		v.byDayRevision = append(v.byDayRevision, *cl)
 		r, ok := revs[k.rev]
 		if !ok {
 			r = &revisionRow{tally: newTally(), Revision: k.rev}
@@ -189,8 +210,11 @@ func newStatsView(st Stats, from, to time.Time, log []RevisionEntry, cs Catalogu
 	}
 	for _, rev := range slices.Sorted(maps.Keys(revs)) {
 		r := revs[rev]
-		r.FirstSeen = firstSeen[rev]
+		r.FirstSeen, r.Cells = firstSeen[rev], v.cells(r.tally)
 		v.Revisions = append(v.Revisions, *r)
+	}
+	for i := range v.Days {
+		v.Days[i].Cells = v.cells(v.Days[i].tally)
 	}
 	// The revision that went live first comes first; those the log does
 	// not date come last.
