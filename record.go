@@ -253,7 +253,7 @@ func splitRecord(value string) ([]string, error) {
 	if len(fields) != 6 {
 		return nil, recordErr(ReasonMalformed, "%d dot-separated fields, want 6", len(fields))
 	}
-	if rev := fields[1]; len(rev) != 12 || strings.Trim(rev, "0123456789abcdef") != "" {
+	if rev := fields[1]; !isRevision(rev) {
 		return nil, recordErr(ReasonMalformed, "revision %.20q is not 12 lowercase hex digits", rev)
 	}
 	return fields, nil
