@@ -103,14 +103,7 @@ func NewConsentID(r io.Reader) (string, error) {
 func (r Record) Encode() string {
 	var b strings.Builder
 	// strconv, not fmt: the widget's own encoder stays small.
-	b.WriteString(strconv.Itoa(FormatVersion))
-	b.WriteByte('.')
-	b.WriteString(r.Revision)
-	b.WriteByte('.')
-	b.WriteString(strconv.FormatInt(r.Time.Unix(), 10))
-	b.WriteByte('.')
-	b.WriteString(r.ID)
-	b.WriteByte('.')
+	b.WriteString(strconv.Itoa(FormatVersion) + "." + r.Revision + "." + strconv.FormatInt(r.Time.Unix(), 10) + "." + r.ID + ".")
 	writeBits(&b, r.Categories)
 	b.WriteByte('.')
 	writeBits(&b, r.Services)
