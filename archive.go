@@ -1,11 +1,28 @@
 package consent
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // ArchiveName is the file name of the archived catalogue of a revision:
 // catalogue.<revision>.json.
 func ArchiveName(revision string) string {
 	return "catalogue." + revision + ".json"
+}
+
+// ArchiveRevision returns the revision an archive's file name names, and
+// whether name is one: ArchiveName's inverse.
+func ArchiveRevision(name string) (string, bool) {
+	rev, ok := strings.CutPrefix(name, "catalogue.")
+	rev, json := strings.CutSuffix(rev, ".json")
+	return rev, ok && json && isRevision(rev)
+}
+
+// isRevision reports whether s has the shape of a revision: 12 lowercase
+// hex digits (see Catalogue.Revision).
+func isRevision(s string) bool {
+	return len(s) == 12 && strings.Trim(s, "0123456789abcdef") == ""
 }
 
 // Archive returns the archive file of the catalogue: its name,

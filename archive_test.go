@@ -47,3 +47,14 @@ func TestArchiveRefusesAnInvalidCatalogue(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "archive of catalogue revision")
 }
+
+func TestArchiveRevisionIsArchiveNamesInverse(t *testing.T) {
+	rev, ok := ArchiveRevision(ArchiveName("0123456789ab"))
+	assert.True(t, ok)
+	assert.Equal(t, "0123456789ab", rev)
+	for _, name := range []string{"catalogue.json", "catalogue.0123456789AB.json", "catalogue.0123456789a.json",
+		"catalogue.0123456789ab.json.br", "x-catalogue.0123456789ab.json", "catalogue.0123456789abc.json"} {
+		_, ok := ArchiveRevision(name)
+		assert.False(t, ok, name)
+	}
+}

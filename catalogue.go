@@ -120,7 +120,7 @@ type Site struct {
 	ConsentMode bool `json:"consentMode,omitempty"`
 	// Receipts, when set, is the path of the site (a same-origin path
 	// starting with a single /, no query or fragment) where the widget
-	// POSTs a receipt after every choice it stores (see NewReceipt); a
+	// POSTs a receipt after every choice it stores (see Receipt); a
 	// web/receipts Handler answers it there. Empty sends nothing.
 	Receipts string `json:"receipts,omitempty"`
 }

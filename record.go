@@ -102,7 +102,8 @@ func NewConsentID(r io.Reader) (string, error) {
 // way every time.
 func (r Record) Encode() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d.%s.%d.%s.", FormatVersion, r.Revision, r.Time.Unix(), r.ID)
+	// strconv, not fmt: the widget's own encoder stays small.
+	b.WriteString(strconv.Itoa(FormatVersion) + "." + r.Revision + "." + strconv.FormatInt(r.Time.Unix(), 10) + "." + r.ID + ".")
 	writeBits(&b, r.Categories)
 	b.WriteByte('.')
 	writeBits(&b, r.Services)
@@ -173,33 +174,11 @@ const MaxClockSkew = 5 * time.Minute
 // record is current from its time until its time plus c.MaxAge(), and may
 // be up to MaxClockSkew ahead of now.
 func DecodeRecord(value string, c *Catalogue, now time.Time) (Record, error) {
-	switch {
-	case value == "":
-		return Record{}, recordErr(ReasonEmpty, "no value")
-	case len(value) > MaxRecordLength:
-		return Record{}, recordErr(ReasonTooLong, "%d bytes, more than %d", len(value), MaxRecordLength)
-	}
-	for i := 0; i < len(value); i++ {
-		if !isRecordChar(value[i]) {
-			return Record{}, recordErr(ReasonMalformed, "byte %d is %q, not a letter, digit or one of .:~_-", i, value[i])
-		}
-	}
-	fields := strings.Split(value, ".")
-	// The version comes first so that a later format, whatever its layout,
-	// is reported as such.
-	switch v := fields[0]; {
-	case v == "" || strings.Trim(v, "0123456789") != "":
-		return Record{}, recordErr(ReasonMalformed, "no format version at the start")
-	case v != strconv.Itoa(FormatVersion):
-		return Record{}, recordErr(ReasonVersion, "format version %.10q, want %d", v, FormatVersion)
-	}
-	if len(fields) != 6 {
-		return Record{}, recordErr(ReasonMalformed, "%d dot-separated fields, want 6", len(fields))
+	fields, err := splitRecord(value)
+	if err != nil {
+		return Record{}, err
 	}
 	rev, ts, id := fields[1], fields[2], fields[3]
-	if len(rev) != 12 || strings.Trim(rev, "0123456789abcdef") != "" {
-		return Record{}, recordErr(ReasonMalformed, "revision %.20q is not 12 lowercase hex digits", rev)
-	}
 	if c == nil {
 		return Record{}, recordErr(ReasonRevision, "no catalogue to check against")
 	}
@@ -219,7 +198,7 @@ func DecodeRecord(value string, c *Catalogue, now time.Time) (Record, error) {
 	if sec+int64(c.MaxAge()/time.Second) <= now.Unix() {
 		return Record{}, recordErr(ReasonExpired, "choice of %s is older than %s", formatTime(t), c.MaxAge())
 	}
-	if !isConsentID(id) {
+	if !IsConsentID(id) {
 		return Record{}, recordErr(ReasonBadID, "consent id %.20q is not 16 base64url characters", id)
 	}
 	r := Record{Revision: rev, Time: t, ID: id}
@@ -242,6 +221,37 @@ func DecodeRecord(value string, c *Catalogue, now time.Time) (Record, error) {
 	return r, nil
 }
 
+// splitRecord checks what needs no catalogue and returns the six fields.
+func splitRecord(value string) ([]string, error) {
+	switch {
+	case value == "":
+		return nil, recordErr(ReasonEmpty, "no value")
+	case len(value) > MaxRecordLength:
+		return nil, recordErr(ReasonTooLong, "%d bytes, more than %d", len(value), MaxRecordLength)
+	}
+	for i := 0; i < len(value); i++ {
+		if !isRecordChar(value[i]) {
+			return nil, recordErr(ReasonMalformed, "byte %d is %q, not a letter, digit or one of .:~_-", i, value[i])
+		}
+	}
+	fields := strings.Split(value, ".")
+	// The version comes first so that a later format, whatever its layout,
+	// is reported as such.
+	switch v := fields[0]; {
+	case v == "" || strings.Trim(v, "0123456789") != "":
+		return nil, recordErr(ReasonMalformed, "no format version at the start")
+	case v != strconv.Itoa(FormatVersion):
+		return nil, recordErr(ReasonVersion, "format version %.10q, want %d", v, FormatVersion)
+	}
+	if len(fields) != 6 {
+		return nil, recordErr(ReasonMalformed, "%d dot-separated fields, want 6", len(fields))
+	}
+	if rev := fields[1]; !isRevision(rev) {
+		return nil, recordErr(ReasonMalformed, "revision %.20q is not 12 lowercase hex digits", rev)
+	}
+	return fields, nil
+}
+
 // isRecordChar reports whether b may appear in an encoded record.
 func isRecordChar(b byte) bool {
 	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || strings.IndexByte(".:~_-", b) >= 0
@@ -260,7 +270,9 @@ func parseUnix(s string) (int64, error) {
 	return sec, nil
 }
 
-func isConsentID(id string) bool {
+// IsConsentID reports whether id has the shape of a consent id: 16
+// base64url characters (see NewConsentID).
+func IsConsentID(id string) bool {
 	if len(id) != base64.RawURLEncoding.EncodedLen(consentIDBytes) {
 		return false
 	}

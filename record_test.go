@@ -336,7 +336,7 @@ func TestNewConsentID(t *testing.T) {
 	b, err := NewConsentID(rand.Reader)
 	require.NoError(t, err)
 	assert.NotEqual(t, a, b)
-	assert.True(t, isConsentID(a), a)
+	assert.True(t, IsConsentID(a), a)
 }
 
 func TestRecordFromCookieHeader(t *testing.T) {

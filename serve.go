@@ -5,7 +5,7 @@
 //
 //	go run serve.go [-addr 127.0.0.1:8080] [-dir web/dist] [-build]
 //	go run serve.go -catalogue web/catalogues/library.json [-demo library] [-dir DIR]
-//	go run serve.go [-receipts DIR] [-token TOKEN]
+//	go run serve.go [-receipts DIR] [-token-file FILE]
 //
 // With -catalogue, the bundle is built from that site's catalogue, into a
 // temporary folder unless -dir names one (never web/dist, which holds the
@@ -15,9 +15,12 @@
 // When the catalogue names a receipts endpoint (site.receipts, as the
 // seed's does), the receipts the widget sends are stored there in a SQLite
 // file, receipts.db in -receipts DIR (default: a temporary folder removed at
-// stop), for every revision archived in the bundle folder. The DPO's export
-// needs the token given by -token or CONSENT_RECEIPTS_TOKEN; without one it
-// is off: there is no default token.
+// stop), for every revision archived in the bundle folder, and the revision
+// of the catalogue it serves is entered, with the time it first served it,
+// in the public revisions log (<receipts>/revisions). The DPO's export
+// and statistics need the token in CONSENT_RECEIPTS_TOKEN or in the file
+// -token-file names (at least 32 characters; never a flag, which shows in
+// the process list); without one they are off: there is no default token.
 //
 // The first line it prints is the site's URL; build output and errors go to
 // stderr. Run it from the module root, where build.sh is. SIGINT or SIGTERM
@@ -59,11 +62,12 @@ func run() error {
 	build := flag.Bool("build", false, "rebuild the bundle with ./build.sh even if it exists")
 	catalogue := flag.String("catalogue", "", "a site's catalogue (JSON) to build the bundle from; default: the seed's")
 	receiptsDir := flag.String("receipts", "", "folder of the receipts' SQLite file, receipts.db (default: a temporary folder)")
-	token := flag.String("token", "", "bearer token of the receipts export (default $CONSENT_RECEIPTS_TOKEN; none turns the export off)")
+	tokenFile := flag.String("token-file", "", "file holding the receipts export token (default $CONSENT_RECEIPTS_TOKEN; none turns the export off)")
 	demo := flag.String("demo", "", `demo host site: "`+site.DemoLibrary+`", or the seed's when empty (default with -catalogue: the file's name, if a demo has it)`)
 	flag.Parse()
-	if *token == "" {
-		*token = os.Getenv("CONSENT_RECEIPTS_TOKEN")
+	token, err := receipts.ReadToken(*tokenFile)
+	if err != nil {
+		return err
 	}
 	// A signal stops the server rather than the process, so that the
 	// deferred removal runs.
@@ -112,14 +116,15 @@ func run() error {
 	default:
 	}
 	cfg.BundleDir = *dir
-	if c := cmp.Or(cfg.Catalogue, consent.Seed()); c.Site.Receipts != "" {
-		rs, err := receipts.OpenPreview(c, *dir, *receiptsDir, *token)
-		if err != nil {
+	c := cmp.Or(cfg.Catalogue, consent.Seed())
+	var rs *receipts.Preview
+	if c.Site.Receipts != "" {
+		if rs, err = receipts.OpenPreview(c, *dir, *receiptsDir, token); err != nil {
 			return err
 		}
 		defer rs.Close()
-		if *token == "" {
-			log.Printf("receipts are stored in %s; the export is off (no -token or CONSENT_RECEIPTS_TOKEN)", rs.Dir)
+		if token == "" {
+			log.Printf("receipts are stored in %s; the export is off (no -token-file or CONSENT_RECEIPTS_TOKEN)", rs.Dir)
 		}
 		cfg.Receipts = rs
 	}
@@ -130,6 +135,14 @@ func run() error {
 	ln, url, err := site.Listen(*addr)
 	if err != nil {
 		return err
+	}
+	if rs != nil {
+		// From now on, visitors are shown this revision: the revisions log
+		// dates it, unless an earlier run did.
+		if err := rs.LogServed(context.Background(), c); err != nil {
+			ln.Close()
+			return err
+		}
 	}
 	fmt.Println(url)
 

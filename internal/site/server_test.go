@@ -3,6 +3,9 @@ package site
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -17,6 +20,7 @@ import (
 	"time"
 
 	consent "github.com/civic-consent/consent"
+	"github.com/civic-consent/consent/web/receipts"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -113,6 +117,7 @@ func TestServeCommand(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dist, name), archive, 0o644))
 	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-dir", dist)
+	started := time.Now()
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	var stderr bytes.Buffer
@@ -147,6 +152,21 @@ func TestServeCommand(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
+
+	// The revisions log dates the revision it serves.
+	resp, err = http.Get(strings.TrimSuffix(url, "/") + consent.Seed().Site.Receipts + "/revisions")
+	require.NoError(t, err)
+	var log receipts.RevisionsLog
+	err = json.NewDecoder(resp.Body).Decode(&log)
+	resp.Body.Close()
+	require.NoError(t, err)
+	require.Len(t, log.Revisions, 1)
+	assert.Equal(t, consent.Seed().Revision(), log.Revisions[0].Revision)
+	assert.Equal(t, receipts.SeenServed, log.Revisions[0].SeenBy)
+	sum := sha256.Sum256(archive)
+	assert.Equal(t, hex.EncodeToString(sum[:]), log.Revisions[0].SHA256, "the digest of the archive served")
+	assert.False(t, log.Revisions[0].FirstSeen.Before(started.Truncate(time.Second)), "first served once started")
+	assert.False(t, log.Revisions[0].FirstSeen.After(time.Now()))
 
 	// The same port again: busy.
 	busy := exec.Command(bin, "-addr", strings.TrimSuffix(strings.TrimPrefix(url, "http://"), "/"), "-dir", dist)

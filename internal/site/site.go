@@ -25,8 +25,9 @@ type Config struct {
 	// (Saint-Maur), DemoLibrary for the library's.
 	Demo string
 	// Receipts, when set, answers the catalogue's receipts endpoint
-	// (site.receipts): a web/receipts Handler, mounted there for POST
-	// (receipts) and GET (the DPO's export).
+	// (site.receipts) and the paths under it: a web/receipts Handler,
+	// mounted there for POST (receipts, the statistics' sign-in) and GET
+	// (the DPO's export and statistics, the revisions log).
 	Receipts http.Handler
 }
 
@@ -89,13 +90,15 @@ func New(cfg Config) (http.Handler, error) {
 	return secure(mux), nil
 }
 
-// mountReceipts mounts cfg.Receipts at the catalogue's receipts endpoint,
-// when both are set.
+// mountReceipts mounts cfg.Receipts at the catalogue's receipts endpoint
+// and the paths under it, when both are set.
 func mountReceipts(mux *http.ServeMux, cfg Config) {
 	path := cfg.Catalogue.Site.Receipts
 	if cfg.Receipts == nil || path == "" {
 		return
 	}
-	mux.Handle("POST "+path, cfg.Receipts)
-	mux.Handle("GET "+path, cfg.Receipts)
+	for _, p := range []string{path, path + "/"} {
+		mux.Handle("POST "+p, cfg.Receipts)
+		mux.Handle("GET "+p, cfg.Receipts)
+	}
 }

@@ -91,7 +91,8 @@ func TestNewRefusesAnInvalidCatalogue(t *testing.T) {
 }
 
 // TestReceiptsAreMountedAtTheCatalogueEndpoint: the receipts handler answers
-// the catalogue's site.receipts path, for POST and GET, and only when given.
+// the catalogue's site.receipts path and the paths under it (the revisions
+// log, the statistics), for POST and GET, and only when given.
 func TestReceiptsAreMountedAtTheCatalogueEndpoint(t *testing.T) {
 	dir := fakeBundle(t)
 	var got []string
@@ -105,10 +106,12 @@ func TestReceiptsAreMountedAtTheCatalogueEndpoint(t *testing.T) {
 	require.NotEmpty(t, path)
 	assert.Equal(t, http.StatusTeapot, do(h, http.MethodPost, path).Code)
 	assert.Equal(t, http.StatusTeapot, do(h, http.MethodGet, path).Code)
-	assert.Equal(t, []string{"POST " + path, "GET " + path}, got)
+	assert.Equal(t, http.StatusTeapot, do(h, http.MethodGet, path+"/revisions").Code)
+	assert.Equal(t, http.StatusTeapot, do(h, http.MethodPost, path+"/statistics").Code)
+	assert.Equal(t, []string{"POST " + path, "GET " + path, "GET " + path + "/revisions", "POST " + path + "/statistics"}, got)
 	assert.Equal(t, http.StatusOK, do(h, http.MethodGet, "/consent/consent.js").Code, "the bundle is still served")
 
 	without := newSite(t, dir)
 	assert.NotEqual(t, http.StatusTeapot, do(without, http.MethodPost, path).Code)
-	assert.Len(t, got, 2, "nothing mounted without a handler")
+	assert.Len(t, got, 4, "nothing mounted without a handler")
 }

@@ -42,7 +42,7 @@ func (o *outbox) stored(rec consent.Record, action consent.Action) {
 }
 
 func (o *outbox) send(rec consent.Record, action consent.Action, keep bool) {
-	err := o.page.doc.Post(o.endpoint(), consent.NewReceipt(rec, action), func(ok bool) {
+	err := o.page.doc.Post(o.endpoint(), consent.Receipt{Record: rec, Action: action}.Encode(), func(ok bool) {
 		if ok || !keep {
 			return
 		}
@@ -102,7 +102,13 @@ func (o *outbox) parse(pending string) (consent.Record, consent.Action, error) {
 	if err != nil {
 		return consent.Record{}, "", err
 	}
-	if err := consent.CheckAction(rec, action); err != nil {
+	// The service refuses what the record contradicts, and a receipt
+	// posted too long after its choice: neither is worth sending.
+	receipt := consent.Receipt{Record: rec, Action: action}
+	if err := receipt.CheckAction(); err != nil {
+		return consent.Record{}, "", err
+	}
+	if err := receipt.CheckTime(o.page.now()); err != nil {
 		return consent.Record{}, "", err
 	}
 	return rec, action, nil

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	consent "github.com/civic-consent/consent"
 	"github.com/civic-consent/consent/wasm/contract"
@@ -56,16 +57,21 @@ func TestReceiptNotAcknowledgedIsRetriedOnceOnTheNextPage(t *testing.T) {
 
 func TestPendingReceiptWrittenByThePageIsNotPosted(t *testing.T) {
 	for name, pending := range map[string]string{
-		"not a record":              "accept-all 1.abc",
-		"unknown action":            "agree 1.abc",
-		"action against the record": "",
-		"another visitor's future":  "accept-all 1.%s.4102444800.AAAAAAAAAAAAAAAA.contact:1~video:1.recaptcha:1~vimeo:1",
+		"not a record":                 "accept-all 1.abc",
+		"unknown action":               "agree 1.abc",
+		"action against the record":    "",
+		"older than the service takes": "old",
+		"another visitor's future":     "accept-all 1.%s.4102444800.AAAAAAAAAAAAAAAA.contact:1~video:1.recaptcha:1~vimeo:1",
 	} {
 		t.Run(name, func(t *testing.T) {
 			f := newFixture(t, contactPage)
-			if pending == "" {
+			switch pending {
+			case "":
 				rec := consent.RefuseAll(f.cat, f.page.now(), "AAAAAAAAAAAAAAAA")
 				pending = "accept-all " + rec.Encode()
+			case "old":
+				rec := consent.RefuseAll(f.cat, f.page.now().Add(-consent.MaxReceiptDelay-time.Hour), "AAAAAAAAAAAAAAAA")
+				pending = "refuse-all " + rec.Encode()
 			}
 			pending = strings.Replace(pending, "%s", f.cat.Revision(), 1)
 			require.NoError(t, f.doc.Local().Set(contract.ReceiptKey, pending))

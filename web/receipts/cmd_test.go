@@ -66,7 +66,7 @@ type running struct {
 // startCommand runs consent-receipts on a free port of 127.0.0.1 and waits
 // until it listens. It is killed at the end of the test if still running,
 // and with SIGKILL if the test process dies.
-func startCommand(t *testing.T, args ...string) *running {
+func startCommand(t testing.TB, args ...string) *running {
 	t.Helper()
 	r := &running{log: &lockedBuffer{}, done: make(chan struct{})}
 	r.cmd = exec.Command(commandBinary(t), append([]string{"-addr", "127.0.0.1:0"}, args...)...)
@@ -98,7 +98,7 @@ func startCommand(t *testing.T, args ...string) *running {
 }
 
 // export fetches every receipt through the command's export.
-func (r *running) export(t *testing.T) []Receipt {
+func (r *running) export(t testing.TB) []Receipt {
 	req, err := http.NewRequest(http.MethodGet, r.url+"?format=json", nil)
 	require.NoError(t, err)
 	req.Header.Set("Authorization", "Bearer "+testToken)
@@ -116,7 +116,8 @@ const ackedBeforeKill = 300
 func TestAcknowledgedReceiptsSurviveSIGKILL(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
-			args := append(b.args(t), "-token", testToken, "-rate", "1e6", "-burst", "1000000")
+			t.Setenv(TokenEnv, testToken)
+			args := append(b.args(t), "-rate", "1e6", "-burst", "1000000")
 			svc := startCommand(t, args...)
 
 			var (
@@ -203,16 +204,16 @@ func TestCommandRetentionDeletesOldReceiptsAtStart(t *testing.T) {
 	}
 	require.NoError(t, s.Close())
 
-	t.Setenv("CONSENT_RECEIPTS_TOKEN", testToken) // the token from the environment
+	t.Setenv(TokenEnv, testToken) // the token from the environment
 	svc := startCommand(t, "-sqlite", path, "-retain", "13mo")
 	assert.Equal(t, []Receipt{kept}, svc.export(t))
 	assert.Contains(t, svc.log.String(), "retention deleted 1 receipt(s)")
 }
 
 func TestCommandWithoutTokenHasNoExport(t *testing.T) {
-	t.Setenv("CONSENT_RECEIPTS_TOKEN", "")
+	t.Setenv(TokenEnv, "")
 	svc := startCommand(t, "-sqlite", filepath.Join(t.TempDir(), "receipts.db"))
-	assert.Contains(t, svc.log.String(), "export off: no token")
+	assert.Contains(t, svc.log.String(), "export and statistics off: no token")
 	req, err := http.NewRequest(http.MethodGet, svc.url, nil)
 	require.NoError(t, err)
 	req.Header.Set("Authorization", "Bearer ")
@@ -228,13 +229,23 @@ func TestCommandWithoutTokenHasNoExport(t *testing.T) {
 func TestCommandRefusesBadSettings(t *testing.T) {
 	bin := commandBinary(t)
 	dir := t.TempDir()
+	shortToken := filepath.Join(dir, "short-token")
+	require.NoError(t, os.WriteFile(shortToken, []byte("0123456789abcdef\n"), 0o600))
+	t.Setenv(TokenEnv, "")
 	for args, want := range map[string]string{
-		"-sqlite " + dir:       "create the table in SQLite " + dir,
-		"-sqlite file:x.db":    "want a plain file name",
-		"-retain 3mo":          "-retain 3mo is shorter than the 183 days a choice lasts",
-		"-retain forever":      "retention \"forever\" is not",
-		"-catalogue nowhere/*": "matches no file",
-		"-rate 0":              "-rate must be positive",
+		"-sqlite " + dir:                                "create the tables in SQLite " + dir,
+		"-sqlite file:x.db":                             "want a plain file name",
+		"-retain 3mo":                                   "-retain 3mo is shorter than the 183 days a choice lasts",
+		"-retain forever":                               "retention \"forever\" is not",
+		"-catalogue nowhere/*":                          "matches no file",
+		"-rate 0":                                       "-rate must be positive",
+		"-token " + testToken:                           "flag provided but not defined: -token",
+		"-token-file " + shortToken:                     "the export token has 16 characters, fewer than 32",
+		"-token-file " + dir + "/none":                  "reading the export token",
+		"-trusted-proxy 10.0.0.1":                       "-trusted-proxy needs -client-ip-header",
+		"-client-ip-header X-Forwarded-For":             "needs the addresses of the proxies",
+		"-client-ip-header Via -trusted-proxy 10.0.0.1": "want X-Forwarded-For, Forwarded or X-Real-IP",
+		"-client-ip-header Forwarded -trusted-proxy proxy.lan": "neither an IP address nor a CIDR prefix",
 	} {
 		// A command that wrongly starts serving is killed after a minute,
 		// so that the test fails instead of hanging.
@@ -247,4 +258,24 @@ func TestCommandRefusesBadSettings(t *testing.T) {
 		assert.Error(t, err, args)
 		assert.Contains(t, string(out), want, args)
 	}
+}
+
+// TestCommandBehindAProxy: with -client-ip-header and -trusted-proxy, the
+// command counts each visitor its proxy names, whatever the visitor wrote
+// in the header itself.
+func TestCommandBehindAProxy(t *testing.T) {
+	t.Setenv(TokenEnv, testToken)
+	svc := startCommand(t, "-sqlite", filepath.Join(t.TempDir(), "receipts.db"), "-rate", "0.001", "-burst", "1",
+		"-client-ip-header", "X-Forwarded-For", "-trusted-proxy", "10.9.9.9,127.0.0.1")
+	post := func(forwarded string) int {
+		req, err := http.NewRequest(http.MethodPost, svc.url, bytes.NewReader(body(t, consent.AcceptAll(consent.Seed(), time.Now(), newID(t)), ActionAcceptAll)))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Forwarded-For", forwarded)
+		code, _ := do(t, req)
+		return code
+	}
+	assert.Equal(t, http.StatusCreated, post("198.51.100.1"))
+	assert.Equal(t, http.StatusCreated, post("198.51.100.2"), "another visitor, another bucket")
+	assert.Equal(t, http.StatusTooManyRequests, post("203.0.113.5, 198.51.100.1"), "the same visitor, whatever it wrote before")
 }

@@ -11,9 +11,6 @@ import (
 	consent "github.com/civic-consent/consent"
 )
 
-// archiveName matches the name consent.ArchiveName gives a revision.
-var archiveName = regexp.MustCompile(`^catalogue\.([0-9a-f]{12})\.json$`)
-
 // LoadCatalogues reads the catalogue files the glob patterns match, each
 // validated by consent.ParseCatalogue. A file named like an archive,
 // catalogue.<revision>.json, must hold that revision. A pattern that
@@ -37,8 +34,8 @@ func LoadCatalogues(patterns []string) (Catalogues, error) {
 			if err != nil {
 				return nil, fmt.Errorf("catalogue %s: %w", f, err)
 			}
-			if m := archiveName.FindStringSubmatch(filepath.Base(f)); m != nil && m[1] != c.Revision() {
-				return nil, fmt.Errorf("catalogue %s: named for revision %s but holds revision %s", f, m[1], c.Revision())
+			if rev, ok := consent.ArchiveRevision(filepath.Base(f)); ok && rev != c.Revision() {
+				return nil, fmt.Errorf("catalogue %s: named for revision %s but holds revision %s", f, rev, c.Revision())
 			}
 			cs[c.Revision()] = c
 		}

@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const testToken = "s3cret-token-for-the-dpo"
+const testToken = "s3cret-token-for-the-dpo-0123456789"
 
 // service is a Handler on a real HTTP server of 127.0.0.1.
 type service struct {
@@ -50,16 +50,19 @@ func (s *service) post(t *testing.T, body []byte, header ...string) (int, string
 }
 
 // get asks for an export with the token (if any) and query.
-func (s *service) get(t *testing.T, token, query string) (int, string) {
+func (s *service) get(t *testing.T, token, query string, header ...string) (int, string) {
 	req, err := http.NewRequest(http.MethodGet, s.url+"?"+query, nil)
 	require.NoError(t, err)
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
 	return do(t, req)
 }
 
-func do(t *testing.T, req *http.Request) (int, string) {
+func do(t testing.TB, req *http.Request) (int, string) {
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
@@ -69,9 +72,7 @@ func do(t *testing.T, req *http.Request) (int, string) {
 }
 
 func (s *service) stored(t *testing.T) []Receipt {
-	all, err := s.store.Find(t.Context(), Filter{})
-	require.NoError(t, err)
-	return all
+	return all(t, s.store.Find(t.Context(), Filter{}))
 }
 
 func TestHandler(t *testing.T) {
@@ -89,19 +90,22 @@ func TestHandler(t *testing.T) {
 func testStoresOnce(t *testing.T, s *service) {
 	c := consent.Seed()
 	rec := consent.AcceptAll(c, now, newID(t))
-	code, _ := s.post(t, body(t, rec, ActionCustom))
+	code, _ := s.post(t, body(t, rec, ActionAcceptAll))
 	assert.Equal(t, http.StatusCreated, code)
-	code, _ = s.post(t, body(t, rec, ActionCustom))
+	code, _ = s.post(t, body(t, rec, ActionAcceptAll))
 	assert.Equal(t, http.StatusNoContent, code, "a retry is acknowledged")
 
 	other := consent.RefuseAll(c, now, rec.ID)
-	code, msg := s.post(t, body(t, other, ActionCustom))
-	assert.Equal(t, http.StatusConflict, code, "another choice under the same id, action and time")
-	assert.Contains(t, msg, "a different receipt")
+	code, msg := s.post(t, body(t, other, ActionAcceptAll))
+	assert.Equal(t, http.StatusBadRequest, code, "an accept-all refusing everything contradicts itself")
+	assert.Contains(t, msg, "accept-all but the record allows 0")
+	withdrawn := consent.RefuseAll(c, now, rec.ID)
+	code, _ = s.post(t, body(t, withdrawn, ActionWithdrawal))
+	assert.Equal(t, http.StatusCreated, code, "same id and time, another action: another receipt")
 
 	got := s.stored(t)
-	require.Len(t, got, 1)
-	assert.Equal(t, rec.Encode(), got[0].Value, "the first receipt stays")
+	require.Len(t, got, 2)
+	assert.Equal(t, rec.Encode(), got[0].Record.Encode(), "the first receipt stays")
 }
 
 func testRefusesBadInput(t *testing.T, s *service) {
@@ -122,7 +126,10 @@ func testRefusesBadInput(t *testing.T, s *service) {
 		{"unknown field", append(bytes.TrimSuffix(valid, []byte("}")), []byte(`,"userAgent":"curl"}`)...), nil, 400, "userAgent: unknown field"},
 		{"wrong revision", body(t, consent.AcceptAll(other, now, newID(t)), ActionAcceptAll), nil, 400, "unknown catalogue revision"},
 		{"forged fields", forged, nil, 400, "inconsistent"},
-		{"action against the record", body(t, consent.RefuseAll(c, now, newID(t)), ActionAcceptAll), nil, 400, "accept-all but the record refuses"},
+		{"action against the record", body(t, consent.RefuseAll(c, now, newID(t)), ActionAcceptAll), nil, 400, "accept-all but the record allows 0 of its 1 services"},
+		{"custom for an accept-all record", body(t, consent.AcceptAll(c, now, newID(t)), ActionCustom), nil, 400, "custom but the record allows 1 of its 1 services"},
+		{"dated ahead of the clock skew", body(t, consent.AcceptAll(c, now.Add(6*time.Minute), newID(t)), ActionAcceptAll), nil, 400, "future"},
+		{"backdated 180 days", body(t, consent.AcceptAll(c, now.AddDate(0, 0, -180), newID(t)), ActionAcceptAll), nil, 400, "more than 24h0m0s before the server's time"},
 		{"not JSON", valid, []string{"Content-Type", "text/plain"}, 415, "application/json"},
 		{"cross-site", valid, []string{"Sec-Fetch-Site", "cross-site"}, 403, "own pages only"},
 		{"other origin", valid, []string{"Origin", "https://evil.example"}, 403, "own pages only"},
@@ -166,8 +173,8 @@ func testLimitsAFlood(t *testing.T, st Store) {
 	resp.Body.Close()
 	assert.Equal(t, http.StatusTooManyRequests, resp.StatusCode)
 	assert.Equal(t, "2", resp.Header.Get("Retry-After"), "one token every 2 s")
-	code, _ := s.get(t, testToken, "")
-	assert.Equal(t, http.StatusTooManyRequests, code, "the export counts too, against guessing the token")
+	code, out := s.get(t, testToken, "")
+	assert.Equal(t, http.StatusOK, code, "the DPO's export is not in the visitors' bucket: %s", out)
 	assert.Len(t, s.stored(t), accepted, "only the receipts acknowledged are stored")
 
 	clk.t = clk.t.Add(2 * time.Second)
@@ -210,6 +217,7 @@ func testExports(t *testing.T, s *service) {
 		rec consent.Record
 		a   Action
 	}{{first, ActionAcceptAll}, {withdrawn, ActionWithdrawal}, {someone, ActionGPC}} {
+		s.clock.t = p.rec.Time.Add(time.Minute) // received a minute after the choice
 		code, msg := s.post(t, body(t, p.rec, p.a))
 		require.Equal(t, http.StatusCreated, code, msg)
 	}
@@ -220,12 +228,12 @@ func testExports(t *testing.T, s *service) {
 	require.NoError(t, json.Unmarshal([]byte(out), &got))
 	assert.Equal(t, []map[string]any{
 		{
-			"recordId": "AAAAAAAAAAAAAAAA", "action": "accept-all", "time": "2026-11-29T23:00:00Z", "received": "2026-11-30T09:15:02Z",
+			"recordId": "AAAAAAAAAAAAAAAA", "action": "accept-all", "time": "2026-11-29T23:00:00Z", "received": "2026-11-29T23:01:00Z",
 			"revision": c.Revision(), "categories": map[string]any{"contact": true}, "services": map[string]any{"recaptcha": true},
 			"value": first.Encode(),
 		},
 		{
-			"recordId": "AAAAAAAAAAAAAAAA", "action": "withdrawal", "time": "2026-11-30T01:00:00Z", "received": "2026-11-30T09:15:02Z",
+			"recordId": "AAAAAAAAAAAAAAAA", "action": "withdrawal", "time": "2026-11-30T01:00:00Z", "received": "2026-11-30T01:01:00Z",
 			"revision": c.Revision(), "categories": map[string]any{"contact": false}, "services": map[string]any{"recaptcha": false},
 			"value": withdrawn.Encode(),
 		},
@@ -237,11 +245,11 @@ func testExports(t *testing.T, s *service) {
 	require.NoError(t, err)
 	assert.Equal(t, [][]string{
 		CSVHeader,
-		{"AAAAAAAAAAAAAAAA", "withdrawal", "2026-11-30T01:00:00Z", "2026-11-30T09:15:02Z", c.Revision(), "contact:0", "recaptcha:0", withdrawn.Encode()},
-		{"BBBBBBBBBBBBBBBB", "gpc", "2026-11-30T02:00:00Z", "2026-11-30T09:15:02Z", c.Revision(), "contact:0", "recaptcha:0", someone.Encode()},
-	}, lines)
+		{"AAAAAAAAAAAAAAAA", "withdrawal", "2026-11-30T01:00:00Z", "2026-11-30T01:01:00Z", c.Revision(), "contact:0", "recaptcha:0", withdrawn.Encode()},
+		{"BBBBBBBBBBBBBBBB", "gpc", "2026-11-30T02:00:00Z", "2026-11-30T02:01:00Z", c.Revision(), "contact:0", "recaptcha:0", someone.Encode()},
+	}, lines, "the range selects by reception")
 
-	code, out = s.get(t, testToken, "to=2026-11-30T01:00:00Z&format=csv")
+	code, out = s.get(t, testToken, "to=2026-11-30T01:01:00Z&format=csv")
 	require.Equal(t, http.StatusOK, code)
 	assert.Equal(t, 3, strings.Count(out, "\n"), "to is inclusive of its second: header and two receipts")
 
@@ -250,7 +258,7 @@ func testExports(t *testing.T, s *service) {
 	assert.Equal(t, "[]\n", out, "no receipt is an empty list")
 
 	for query, want := range map[string]string{
-		"format=xml":                          "format \"xml\" is neither csv nor json",
+		"format=xml":                          "format \"xml\" is not one of",
 		"id=short":                            "is not a consent id",
 		"from=yesterday":                      "from: \"yesterday\" is neither",
 		"from=2026-12-01&to=2026-11-01":       "from is after to",
@@ -261,4 +269,46 @@ func testExports(t *testing.T, s *service) {
 		assert.Equal(t, http.StatusBadRequest, code, query)
 		assert.Contains(t, out, want, query)
 	}
+}
+
+func TestNewHandlerRefusesBadSettings(t *testing.T) {
+	s := backends[0].open(t)
+	invalid := consent.Seed()
+	invalid.Services[4].Category = "no-such-category"
+	for name, tc := range map[string]struct {
+		cfg  Config
+		want string
+	}{
+		"short token":       {Config{Token: strings.Repeat("x", MinTokenLength-1)}, "fewer than 32"},
+		"token with space":  {Config{Token: strings.Repeat("x", MinTokenLength) + " y"}, "not printable ASCII"},
+		"path with a slash": {Config{Path: "/consent/receipts/"}, "not ending with one"},
+		"relative path":     {Config{Path: "consent/receipts"}, "starting with /"},
+		"archive URL":       {Config{ArchiveURL: "/consent"}, "ending with /"},
+		"invalid catalogue": {Config{Catalogues: NewCatalogues(invalid)}, "no-such-category"},
+	} {
+		tc.cfg.Store = s
+		if tc.cfg.Catalogues == nil {
+			tc.cfg.Catalogues = NewCatalogues(consent.Seed())
+		}
+		_, err := NewHandler(tc.cfg)
+		require.Error(t, err, name)
+		assert.Contains(t, err.Error(), tc.want, name)
+	}
+}
+
+func TestAnotherReceiptUnderTheSameKeyIsAConflict(t *testing.T) {
+	c := consent.Seed()
+	c.Services = append(c.Services, consent.Service{ID: "video", Category: "contact", Provider: "P", Name: c.Services[4].Name})
+	s := startService(t, backends[0].open(t), func(cfg *Config) { cfg.Catalogues = NewCatalogues(c) })
+	allowing := func(id string) consent.Record {
+		return consent.NewRecord(c, func(s string) bool { return s == id }, now, "AAAAAAAAAAAAAAAA")
+	}
+	code, _ := s.post(t, body(t, allowing("video"), ActionCustom))
+	require.Equal(t, http.StatusCreated, code)
+	code, msg := s.post(t, body(t, allowing("recaptcha"), ActionCustom))
+	assert.Equal(t, http.StatusConflict, code, "another choice under the same id, action and time")
+	assert.Contains(t, msg, "a different receipt")
+	got := s.stored(t)
+	require.Len(t, got, 1)
+	assert.Equal(t, allowing("video"), got[0].Record, "the first receipt stays")
 }

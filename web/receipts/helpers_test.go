@@ -2,7 +2,6 @@ package receipts
 
 import (
 	"crypto/rand"
-	"encoding/json"
 	"path/filepath"
 	"testing"
 	"time"
@@ -52,22 +51,17 @@ func newID(t testing.TB) string {
 }
 
 // body returns the receipt JSON the widget sends for rec.
-func body(t testing.TB, rec consent.Record, a Action) []byte {
-	b, err := json.Marshal(map[string]string{"record": rec.Encode(), "action": string(a), "time": rec.Time.Format(time.RFC3339)})
-	require.NoError(t, err)
-	return b
+func body(_ testing.TB, rec consent.Record, a Action) []byte {
+	return consent.Receipt{Record: rec, Action: a}.Encode()
 }
 
-// seedReceipt returns a valid receipt of the seed catalogue, as Parse
-// makes it, without going through Parse.
+// seedReceipt returns a valid receipt of the seed catalogue, received when
+// it was made, as Parse makes it, without going through Parse.
 func seedReceipt(id string, a Action, at time.Time) Receipt {
 	c := consent.Seed()
 	rec := consent.RefuseAll(c, at, id)
 	if a == ActionAcceptAll {
 		rec = consent.AcceptAll(c, at, id)
 	}
-	return Receipt{
-		RecordID: id, Action: a, Time: rec.Time, Received: rec.Time, Revision: rec.Revision,
-		Categories: rec.Categories, Services: rec.Services, Value: rec.Encode(),
-	}
+	return Receipt{Receipt: consent.Receipt{Record: rec, Action: a}, Received: rec.Time}
 }

@@ -7,9 +7,9 @@ import (
 )
 
 // Limiter is a token bucket per client: each client may make Burst
-// requests at once, then Rate a second. It holds client keys (remote
-// addresses) in memory only, and forgets a client once its bucket is full
-// again.
+// requests at once, then Rate a second. It holds client keys (addresses,
+// see TrustedProxies.ClientKey) in memory only, and forgets a client once
+// its bucket is full again.
 type Limiter struct {
 	rate  float64
 	burst float64
@@ -57,10 +57,31 @@ func (l *Limiter) Allow(client string) (ok bool, retryAfter time.Duration) {
 		b.tokens--
 		return true, 0
 	}
-	if l.rate <= 0 {
-		return false, time.Duration(math.MaxInt64)
+	return false, l.until(b.tokens)
+}
+
+// Wait returns how long until client has a request left, 0 when it has one
+// now; it takes nothing.
+func (l *Limiter) Wait(client string) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b, known := l.buckets[client]
+	if !known {
+		return 0
 	}
-	return false, time.Duration((1 - b.tokens) / l.rate * float64(time.Second))
+	if tokens := min(l.burst, b.tokens+l.now().Sub(b.at).Seconds()*l.rate); tokens < 1 {
+		return l.until(tokens)
+	}
+	return 0
+}
+
+// until is how long a bucket holding tokens (fewer than one) takes to hold
+// one.
+func (l *Limiter) until(tokens float64) time.Duration {
+	if l.rate <= 0 {
+		return time.Duration(math.MaxInt64)
+	}
+	return time.Duration((1 - tokens) / l.rate * float64(time.Second))
 }
 
 // sweep forgets the clients whose bucket has refilled, once the map has

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -13,6 +12,7 @@ import (
 // servers. A receipt Add acknowledged is committed, durable as the server's
 // synchronous_commit setting makes it (on by default).
 type PostgresStore struct {
+	sqlStore
 	pool *pgxpool.Pool
 }
 
@@ -29,94 +29,71 @@ CREATE TABLE IF NOT EXISTS consent_receipts (
 	value      text NOT NULL,
 	PRIMARY KEY (record_id, action, time)
 );
-CREATE INDEX IF NOT EXISTS consent_receipts_time ON consent_receipts (time);`
+CREATE INDEX IF NOT EXISTS consent_receipts_time ON consent_receipts (time);
+CREATE INDEX IF NOT EXISTS consent_receipts_received ON consent_receipts (` + orderColumns + `);` + revisionsSchema
+
+// postgresDialect is PostgreSQL's SQL.
+var postgresDialect = dialect{
+	name:        "PostgreSQL",
+	placeholder: func(n int) string { return "$" + strconv.Itoa(n) },
+	allowing: func(where string) string {
+		return "SELECT received - received % 86400, revision, j.key, COUNT(*) FILTER (WHERE j.value = 'true') " +
+			"FROM consent_receipts CROSS JOIN LATERAL jsonb_each_text(categories::jsonb) j" + where +
+			" GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+	},
+}
 
 // schemaLock is the advisory lock id that serialises the schema creation
 // of servers starting together ("receipts" in ASCII).
 const schemaLock = 0x7265636569707473
 
 // OpenPostgres connects to the PostgreSQL database dsn (a URL or key=value
-// string, as pgx reads it) and creates the table if need be.
+// string, as pgx reads it) and creates the tables if need be.
 func OpenPostgres(ctx context.Context, dsn string) (*PostgresStore, error) {
 	pool, err := pgxpool.New(ctx, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("receipts: PostgreSQL DSN: %w", err)
 	}
+	if err := createPostgresSchema(ctx, pool); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return &PostgresStore{sqlStore: newSQLStore(pgConn{pool}, postgresDialect), pool: pool}, nil
+}
+
+func createPostgresSchema(ctx context.Context, pool *pgxpool.Pool) error {
 	tx, err := pool.Begin(ctx)
 	if err != nil {
-		pool.Close()
-		return nil, fmt.Errorf("receipts: connect to PostgreSQL: %w", err)
+		return fmt.Errorf("receipts: connect to PostgreSQL: %w", err)
 	}
 	defer tx.Rollback(ctx)
 	// CREATE ... IF NOT EXISTS is not safe against a concurrent CREATE.
 	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(schemaLock)); err != nil {
-		pool.Close()
-		return nil, fmt.Errorf("receipts: lock the PostgreSQL schema: %w", err)
+		return fmt.Errorf("receipts: lock the PostgreSQL schema: %w", err)
 	}
 	if _, err := tx.Exec(ctx, postgresSchema); err != nil {
-		pool.Close()
-		return nil, fmt.Errorf("receipts: create the table in PostgreSQL: %w", err)
+		return fmt.Errorf("receipts: create the tables in PostgreSQL: %w", err)
 	}
 	if err := tx.Commit(ctx); err != nil {
-		pool.Close()
-		return nil, fmt.Errorf("receipts: create the table in PostgreSQL: %w", err)
+		return fmt.Errorf("receipts: create the tables in PostgreSQL: %w", err)
 	}
-	return &PostgresStore{pool: pool}, nil
-}
-
-func postgresPlaceholder(n int) string { return "$" + strconv.Itoa(n) }
-
-// Add stores r unless its key is stored already.
-func (s *PostgresStore) Add(ctx context.Context, r Receipt) (bool, error) {
-	w, err := toRow(r)
-	if err != nil {
-		return false, err
-	}
-	tag, err := s.pool.Exec(ctx, "INSERT INTO consent_receipts ("+schemaColumns+") VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
-		w.recordID, w.action, w.time, w.received, w.revision, w.cats, w.svcs, w.value)
-	if err != nil {
-		return false, fmt.Errorf("receipts: PostgreSQL insert of %s: %w", r.RecordID, err)
-	}
-	return tag.RowsAffected() == 1, nil
-}
-
-// Find returns the receipts f selects.
-func (s *PostgresStore) Find(ctx context.Context, f Filter) ([]Receipt, error) {
-	query, args := findQuery(f, postgresPlaceholder)
-	rows, err := s.pool.Query(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("receipts: PostgreSQL query: %w", err)
-	}
-	defer rows.Close()
-	var found []Receipt
-	for rows.Next() {
-		var w row
-		if err := rows.Scan(&w.recordID, &w.action, &w.time, &w.received, &w.revision, &w.cats, &w.svcs, &w.value); err != nil {
-			return nil, fmt.Errorf("receipts: PostgreSQL read: %w", err)
-		}
-		r, err := w.receipt()
-		if err != nil {
-			return nil, err
-		}
-		found = append(found, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("receipts: PostgreSQL read: %w", err)
-	}
-	return found, nil
-}
-
-// DeleteBefore deletes the receipts of choices made before t.
-func (s *PostgresStore) DeleteBefore(ctx context.Context, t time.Time) (int64, error) {
-	tag, err := s.pool.Exec(ctx, "DELETE FROM consent_receipts WHERE time < $1", t.Unix())
-	if err != nil {
-		return 0, fmt.Errorf("receipts: PostgreSQL delete before %s: %w", t.UTC().Format(time.RFC3339), err)
-	}
-	return tag.RowsAffected(), nil
+	return nil
 }
 
 // Close closes the connections.
 func (s *PostgresStore) Close() error {
 	s.pool.Close()
 	return nil
+}
+
+// pgConn is a conn over a pgx pool.
+type pgConn struct{ pool *pgxpool.Pool }
+
+func (c pgConn) query(ctx context.Context, query string, args ...any) (rows, error) {
+	return c.pool.Query(ctx, query, args...)
+}
+
+func (c pgConn) exec(ctx context.Context, query string, args ...any) (int64, error) {
+	tag, err := c.pool.Exec(ctx, query, args...)
+	return tag.RowsAffected(), err
 }

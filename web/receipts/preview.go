@@ -9,8 +9,9 @@ import (
 )
 
 // Preview is a receipts service for a built bundle, as the preview server
-// and the benchmark run it: a SQLite store, no rate limit (their visitors,
-// browsers under test included, all come from 127.0.0.1).
+// and the benchmark run it: a SQLite store at the catalogue's receipts
+// path, no rate limit on visitors (theirs, browsers under test included,
+// all come from 127.0.0.1); wrong export tokens are limited as anywhere.
 type Preview struct {
 	*Handler
 	// Dir is the folder of the SQLite file.
@@ -22,7 +23,7 @@ type Preview struct {
 // OpenPreview opens a receipts service in dir, or in a temporary folder
 // when dir is empty, accepting the revision of c and of every catalogue
 // archived in bundleDir (catalogue.<revision>.json). token guards the
-// export; empty, the export is off.
+// export and the statistics (see CheckToken); empty, they are off.
 func OpenPreview(c *consent.Catalogue, bundleDir, dir, token string) (*Preview, error) {
 	p := &Preview{Dir: dir}
 	if dir == "" {
@@ -47,7 +48,7 @@ func OpenPreview(c *consent.Catalogue, bundleDir, dir, token string) (*Preview, 
 		return nil, err
 	}
 	p.store = store
-	if p.Handler, err = NewHandler(Config{Store: store, Catalogues: catalogues, Token: token}); err != nil {
+	if p.Handler, err = NewHandler(Config{Store: store, Catalogues: catalogues, Path: c.Site.Receipts, Token: token}); err != nil {
 		p.Close()
 		return nil, err
 	}

@@ -1,23 +1,20 @@
-// Package receipts is the server side of proof of consent (issue 12): it
-// checks the receipts the widget sends after each choice, stores them in
-// SQLite or PostgreSQL, and exports them for the site's data protection
-// officer (DPO).
+// Package receipts is the server side of proof of consent: it checks the
+// receipts the widget sends after each choice (consent.ParseReceipt), stores
+// them in SQLite or PostgreSQL with the time it received them, keeps a
+// public log of the catalogue revisions it has seen, and gives the site's
+// data protection officer (DPO) exports (JSON, CSV, ISO/IEC TS 27560
+// records) and consent statistics.
 //
-// A receipt holds the cookies_preferences value the widget wrote, the action
-// that wrote it and the time of the choice. Nothing else is accepted or
-// stored: no IP address, no user agent, nothing to fingerprint a visitor
-// with.
+// A stored receipt holds the cookies_preferences value the widget wrote,
+// the action that wrote it, the time of the choice and the time the service
+// received it. Nothing else is accepted or stored: no IP address, no user
+// agent, nothing to fingerprint a visitor with.
 package receipts
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"maps"
-	"slices"
-	"strings"
 	"time"
 
 	consent "github.com/civic-consent/consent"
@@ -39,26 +36,17 @@ const (
 // Actions lists every valid action.
 var Actions = consent.Actions
 
-// MaxBodyBytes is the largest receipt body read: the longest record a valid
-// catalogue allows (consent.MaxRecordLength) and room for the other fields.
-const MaxBodyBytes = consent.MaxRecordLength + 256
+// MaxBodyBytes is the largest receipt body read.
+const MaxBodyBytes = consent.MaxReceiptBytes
 
-// Receipt is one stored proof of a choice.
+// Receipt is one stored proof of a choice: the receipt the widget sent and
+// when the service received it.
 type Receipt struct {
-	// RecordID is the consent id of the record, which the visitor can quote.
-	RecordID string `json:"recordId"`
-	Action   Action `json:"action"`
-	// Time is when the choice was made, to the second: the record's time.
-	Time time.Time `json:"time"`
-	// Received is when the server accepted the receipt, to the second.
-	Received time.Time `json:"received"`
-	// Revision is the catalogue revision the choice answered; its wording
-	// is the archived catalogue.<revision>.json.
-	Revision   string          `json:"revision"`
-	Categories map[string]bool `json:"categories"`
-	Services   map[string]bool `json:"services"`
-	// Value is the cookies_preferences value exactly as the widget wrote it.
-	Value string `json:"value"`
+	consent.Receipt
+	// Received is when the service accepted the receipt, to the second.
+	// It is the time the site vouches for; Record.Time is the visitor's
+	// clock, which consent.Receipt.CheckTime keeps within a day of it.
+	Received time.Time
 }
 
 // Key is what makes a receipt unique: a retry of the same receipt has the
@@ -71,7 +59,9 @@ type Key struct {
 
 // Key returns the receipt's key, its time in UTC to the second, so that
 // keys compare with ==.
-func (r Receipt) Key() Key { return Key{r.RecordID, r.Action, time.Unix(r.Time.Unix(), 0).UTC()} }
+func (r Receipt) Key() Key {
+	return Key{r.Record.ID, r.Action, time.Unix(r.Record.Time.Unix(), 0).UTC()}
+}
 
 // Catalogues are the catalogue revisions a server accepts receipts for,
 // keyed by revision.
@@ -86,6 +76,9 @@ func NewCatalogues(cs ...*consent.Catalogue) Catalogues {
 	return set
 }
 
+// lookup returns the catalogue of a revision, or nil.
+func (cs Catalogues) lookup(revision string) *consent.Catalogue { return cs[revision] }
+
 // MaxAge is the longest consent.Catalogue.MaxAge among the catalogues: how
 // long a choice they record can stay in effect.
 func (cs Catalogues) MaxAge() time.Duration {
@@ -96,173 +89,69 @@ func (cs Catalogues) MaxAge() time.Duration {
 	return longest
 }
 
-// Error is why a receipt was refused. The HTTP handler answers it with
-// status 400 and the message as the body.
-type Error struct {
-	// Field is the JSON field at fault, or "" for the body as a whole.
-	Field string
-	Msg   string
-}
-
-// Error returns "receipt: field: message".
-func (e *Error) Error() string {
-	if e.Field == "" {
-		return "receipt: " + e.Msg
-	}
-	return "receipt: " + e.Field + ": " + e.Msg
-}
-
-func fieldErr(field, format string, args ...any) error {
-	return &Error{Field: field, Msg: fmt.Sprintf(format, args...)}
-}
-
-// The JSON fields of a receipt body, all required strings:
-//
-//	{"record": "<cookies_preferences value>", "action": "custom", "time": "2026-11-30T09:15:02Z"}
-//
-// time is RFC 3339; it must fall within the second of the record's time.
-const (
-	fieldRecord = "record"
-	fieldAction = "action"
-	fieldTime   = "time"
-)
-
-// Parse reads a receipt body and checks it against the catalogues it may
-// answer, at time now (the server's clock). It accepts only a JSON object
-// with exactly the fields record, action and time, each a string once, and
-// nothing after it; a record that consent.DecodeRecord accepts for the
-// catalogue of its revision; an action among Actions that agrees with the
-// record; and a time within the second of the record's. Anything else is an
-// *Error saying what is wrong. The receipt's Received is now, to the second.
+// Parse reads a receipt body with consent.ParseReceipt against the
+// catalogues it may answer, at time now (the server's clock), and returns it
+// received at now, to the second. A refusal is a *consent.ReceiptError.
 func Parse(body []byte, cs Catalogues, now time.Time) (Receipt, error) {
-	if len(body) > MaxBodyBytes {
-		return Receipt{}, fieldErr("", "body of %d bytes is larger than %d", len(body), MaxBodyBytes)
-	}
-	fields, err := readObject(body)
+	rc, err := consent.ParseReceipt(body, cs.lookup, now)
 	if err != nil {
 		return Receipt{}, err
 	}
-	value := fields[fieldRecord]
-	rev := revisionOf(value)
-	c, ok := cs[rev]
-	if !ok {
-		// Without a catalogue, DecodeRecord still finds what is wrong
-		// with a value that is not a record at all.
-		_, err := consent.DecodeRecord(value, nil, now)
-		if rerr, ok := errors.AsType[*consent.RecordError](err); !ok || rerr.Reason != consent.ReasonRevision {
-			return Receipt{}, fieldErr(fieldRecord, "%v", err)
-		}
-		return Receipt{}, fieldErr(fieldRecord, "unknown catalogue revision %.20q (this server knows %s)", rev, strings.Join(slices.Sorted(maps.Keys(cs)), ", "))
-	}
-	rec, err := consent.DecodeRecord(value, c, now)
-	if err != nil {
-		return Receipt{}, fieldErr(fieldRecord, "%v", err)
-	}
-	action := Action(fields[fieldAction])
-	if !slices.Contains(Actions, action) {
-		return Receipt{}, fieldErr(fieldAction, "%.20q is not one of %v", action, Actions)
-	}
-	if err := checkAction(action, rec); err != nil {
-		return Receipt{}, err
-	}
-	t, err := time.Parse(time.RFC3339Nano, fields[fieldTime])
-	if err != nil {
-		return Receipt{}, fieldErr(fieldTime, "%.40q is not an RFC 3339 time", fields[fieldTime])
-	}
-	if t.Unix() != rec.Time.Unix() {
-		return Receipt{}, fieldErr(fieldTime, "%s is not the record's time %s", t.UTC().Format(time.RFC3339Nano), rec.Time.Format(time.RFC3339))
-	}
-	return Receipt{
-		RecordID:   rec.ID,
-		Action:     action,
-		Time:       rec.Time,
-		Received:   time.Unix(now.Unix(), 0).UTC(),
-		Revision:   rec.Revision,
-		Categories: rec.Categories,
-		Services:   rec.Services,
-		Value:      value,
-	}, nil
-}
-
-// readObject reads a flat JSON object of the receipt's string fields,
-// refusing unknown, missing, duplicate or non-string fields and trailing
-// data.
-func readObject(body []byte) (map[string]string, error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	malformed := func() error {
-		return fieldErr("", "not a JSON object of string fields (error at byte %d)", dec.InputOffset())
-	}
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return nil, malformed()
-	}
-	fields := make(map[string]string)
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, malformed()
-		}
-		name, _ := tok.(string) // the decoder only yields a string here
-		switch name {
-		case fieldRecord, fieldAction, fieldTime:
-		default:
-			return nil, fieldErr(name, "unknown field: a receipt has only %s, %s and %s", fieldRecord, fieldAction, fieldTime)
-		}
-		if _, dup := fields[name]; dup {
-			return nil, fieldErr(name, "listed twice")
-		}
-		tok, err = dec.Token()
-		if err != nil {
-			return nil, malformed()
-		}
-		s, ok := tok.(string)
-		if !ok {
-			return nil, fieldErr(name, "want a string")
-		}
-		fields[name] = s
-	}
-	if _, err := dec.Token(); err != nil {
-		return nil, malformed()
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, fieldErr("", "data after the JSON object")
-	}
-	for _, name := range []string{fieldRecord, fieldAction, fieldTime} {
-		if _, ok := fields[name]; !ok {
-			return nil, fieldErr(name, "missing")
-		}
-	}
-	return fields, nil
-}
-
-// revisionOf returns the revision field of an encoded record, or "" when
-// it has none.
-func revisionOf(value string) string {
-	fields := strings.SplitN(value, ".", 3)
-	if len(fields) < 3 {
-		return ""
-	}
-	return fields[1]
-}
-
-// checkAction refuses an action the record contradicts.
-func checkAction(a Action, rec consent.Record) error {
-	allowed := 0
-	for _, ok := range rec.Services {
-		if ok {
-			allowed++
-		}
-	}
-	switch {
-	case a == ActionAcceptAll && allowed != len(rec.Services):
-		return fieldErr(fieldAction, "%s but the record refuses %d of %d services", a, len(rec.Services)-allowed, len(rec.Services))
-	case (a == ActionRefuseAll || a == ActionGPC) && allowed > 0:
-		return fieldErr(fieldAction, "%s but the record allows %d services", a, allowed)
-	case a == ActionWithdrawal && allowed == len(rec.Services):
-		return fieldErr(fieldAction, "%s but the record refuses no service", a)
-	}
-	return nil
+	return Receipt{Receipt: rc, Received: time.Unix(now.Unix(), 0).UTC()}, nil
 }
 
 // ErrConflict is returned by the handler's add when a different receipt
 // with the same key is already stored.
 var ErrConflict = errors.New("receipt: a different receipt with the same record id, action and time is stored")
+
+// exported is a receipt in the JSON export: the record's fields spelled
+// out for a reader without the widget's codec, and the value itself.
+type exported struct {
+	RecordID   string          `json:"recordId"`
+	Action     Action          `json:"action"`
+	Time       time.Time       `json:"time"`
+	Received   time.Time       `json:"received"`
+	Revision   string          `json:"revision"`
+	Categories map[string]bool `json:"categories"`
+	Services   map[string]bool `json:"services"`
+	Value      string          `json:"value"`
+}
+
+// MarshalJSON writes the receipt as the JSON export does, times in RFC
+// 3339 UTC.
+func (r Receipt) MarshalJSON() ([]byte, error) {
+	rec := r.Record
+	return json.Marshal(exported{
+		RecordID: rec.ID, Action: r.Action, Time: rec.Time.UTC(), Received: r.Received.UTC(),
+		Revision: rec.Revision, Categories: nonNil(rec.Categories), Services: nonNil(rec.Services),
+		Value: rec.Encode(),
+	})
+}
+
+// UnmarshalJSON reads a receipt of the JSON export back, refusing one whose
+// value is not the encoding of its other fields.
+func (r *Receipt) UnmarshalJSON(data []byte) error {
+	var e exported
+	if err := json.Unmarshal(data, &e); err != nil {
+		return err
+	}
+	got := Receipt{
+		Receipt: consent.Receipt{Action: e.Action, Record: consent.Record{
+			Revision: e.Revision, Time: e.Time.UTC(), ID: e.RecordID,
+			Categories: nonNil(e.Categories), Services: nonNil(e.Services),
+		}},
+		Received: e.Received.UTC(),
+	}
+	if v := got.Record.Encode(); v != e.Value {
+		return fmt.Errorf("receipts: exported receipt %s: value %.80q is not the encoding of its fields, %.80q", e.RecordID, e.Value, v)
+	}
+	*r = got
+	return nil
+}
+
+func nonNil(m map[string]bool) map[string]bool {
+	if m == nil {
+		return map[string]bool{}
+	}
+	return m
+}

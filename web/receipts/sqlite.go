@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"time"
 
 	_ "modernc.org/sqlite" // the pure-Go "sqlite" database/sql driver
 )
@@ -15,11 +14,13 @@ import (
 // log with synchronous=FULL: a receipt Add acknowledged survives the
 // process being killed, and a power loss.
 type SQLiteStore struct {
+	sqlStore
 	db *sql.DB
 }
 
-// sqliteSchema creates the table and the index that Find by time and
-// DeleteBefore use; the primary key serves Find by record id.
+// sqliteSchema creates the tables and the indexes: DeleteBefore uses the
+// one on time, Find and Stats the one in Find's order; the primary key
+// serves Find by record id.
 const sqliteSchema = `
 CREATE TABLE IF NOT EXISTS consent_receipts (
 	record_id  TEXT NOT NULL,
@@ -32,7 +33,18 @@ CREATE TABLE IF NOT EXISTS consent_receipts (
 	value      TEXT NOT NULL,
 	PRIMARY KEY (record_id, action, time)
 );
-CREATE INDEX IF NOT EXISTS consent_receipts_time ON consent_receipts (time);`
+CREATE INDEX IF NOT EXISTS consent_receipts_time ON consent_receipts (time);
+CREATE INDEX IF NOT EXISTS consent_receipts_received ON consent_receipts (` + orderColumns + `);` + revisionsSchema
+
+// sqliteDialect is SQLite's SQL; json_each yields 1 for true, 0 for false.
+var sqliteDialect = dialect{
+	name:        "SQLite",
+	placeholder: func(int) string { return "?" },
+	allowing: func(where string) string {
+		return "SELECT received - received % 86400, revision, j.key, SUM(j.value) " +
+			"FROM consent_receipts, json_each(categories) j" + where + " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+	},
+}
 
 // OpenSQLite opens (creating it if need be) the SQLite database file at
 // path, a plain file name (not a "file:" URI) without '?'.
@@ -49,69 +61,39 @@ func OpenSQLite(path string) (*SQLiteStore, error) {
 		return nil, fmt.Errorf("receipts: open SQLite %s: %w", path, err)
 	}
 	// One connection: SQLite writes one at a time anyway, and this way
-	// writers queue in Go rather than fail with SQLITE_BUSY.
+	// writers queue in Go rather than fail with SQLITE_BUSY. Find reads a
+	// page per query, so that an export never holds it for long.
 	db.SetMaxOpenConns(1)
 	if _, err := db.Exec(sqliteSchema); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("receipts: create the table in SQLite %s: %w", path, err)
+		return nil, fmt.Errorf("receipts: create the tables in SQLite %s: %w", path, err)
 	}
-	return &SQLiteStore{db: db}, nil
-}
-
-func sqlitePlaceholder(int) string { return "?" }
-
-// Add stores r unless its key is stored already.
-func (s *SQLiteStore) Add(ctx context.Context, r Receipt) (bool, error) {
-	w, err := toRow(r)
-	if err != nil {
-		return false, err
-	}
-	res, err := s.db.ExecContext(ctx, "INSERT INTO consent_receipts ("+schemaColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-		w.recordID, w.action, w.time, w.received, w.revision, w.cats, w.svcs, w.value)
-	if err != nil {
-		return false, fmt.Errorf("receipts: SQLite insert of %s: %w", r.RecordID, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("receipts: SQLite insert of %s: %w", r.RecordID, err)
-	}
-	return n == 1, nil
-}
-
-// Find returns the receipts f selects.
-func (s *SQLiteStore) Find(ctx context.Context, f Filter) ([]Receipt, error) {
-	query, args := findQuery(f, sqlitePlaceholder)
-	rows, err := s.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("receipts: SQLite query: %w", err)
-	}
-	defer rows.Close()
-	var found []Receipt
-	for rows.Next() {
-		var w row
-		if err := rows.Scan(&w.recordID, &w.action, &w.time, &w.received, &w.revision, &w.cats, &w.svcs, &w.value); err != nil {
-			return nil, fmt.Errorf("receipts: SQLite read: %w", err)
-		}
-		r, err := w.receipt()
-		if err != nil {
-			return nil, err
-		}
-		found = append(found, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("receipts: SQLite read: %w", err)
-	}
-	return found, nil
-}
-
-// DeleteBefore deletes the receipts of choices made before t.
-func (s *SQLiteStore) DeleteBefore(ctx context.Context, t time.Time) (int64, error) {
-	res, err := s.db.ExecContext(ctx, "DELETE FROM consent_receipts WHERE time < ?", t.Unix())
-	if err != nil {
-		return 0, fmt.Errorf("receipts: SQLite delete before %s: %w", t.UTC().Format(time.RFC3339), err)
-	}
-	return res.RowsAffected()
+	return &SQLiteStore{sqlStore: newSQLStore(sqliteConn{db}, sqliteDialect), db: db}, nil
 }
 
 // Close closes the database.
 func (s *SQLiteStore) Close() error { return s.db.Close() }
+
+// sqliteConn is a conn over database/sql.
+type sqliteConn struct{ db *sql.DB }
+
+func (c sqliteConn) query(ctx context.Context, query string, args ...any) (rows, error) {
+	rs, err := c.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return sqlRows{rs}, nil
+}
+
+func (c sqliteConn) exec(ctx context.Context, query string, args ...any) (int64, error) {
+	res, err := c.db.ExecContext(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// sqlRows are database/sql's rows, whose Close error Err reports anyway.
+type sqlRows struct{ *sql.Rows }
+
+func (r sqlRows) Close() { r.Rows.Close() }

@@ -1,19 +1,26 @@
 // Command consent-receipts runs the receipts service of the consent widget:
-// it stores the receipts the widget sends after each choice and exports them
-// for the site's DPO.
+// it stores the receipts the widget sends after each choice, keeps the
+// public log of the catalogue revisions they answer, and gives the site's
+// DPO exports and statistics.
 //
 //	consent-receipts [-addr 127.0.0.1:8089] [-path /consent/receipts]
 //	                 [-sqlite consent-receipts.db | -postgres DSN]
 //	                 [-catalogue FILE_OR_GLOB]... [-retain 13mo]
-//	                 [-rate 1 -burst 30] [-token TOKEN]
+//	                 [-rate 1 -burst 30] [-token-file FILE] [-archive-url /consent/]
+//	                 [-client-ip-header X-Forwarded-For -trusted-proxy ADDR[,ADDR]...]
 //
 // Receipts go to the SQLite file unless a PostgreSQL DSN is given (flag or
 // CONSENT_RECEIPTS_POSTGRES). Receipts are accepted for the catalogues
 // given (the archived catalogue.<revision>.json files of the bundle, or
-// any catalogue JSON), by default the built-in one. The export needs a
-// token, from -token or CONSENT_RECEIPTS_TOKEN; without one it is off.
-// Receipts of choices older than -retain are deleted at start and every
-// hour; the retention must cover the catalogues' consent lifetime.
+// any catalogue JSON), by default the built-in one. The export and the
+// statistics need a token of at least 32 characters, from
+// CONSENT_RECEIPTS_TOKEN or the file -token-file names (never a flag,
+// which every user of the machine sees in the process list); without one
+// they are off. Receipts of choices older than -retain are deleted at start
+// and every hour; the retention must cover the catalogues' consent
+// lifetime. Behind a reverse proxy, -client-ip-header and -trusted-proxy
+// say which proxies name the visitor, and in which header, for the rate
+// limit; by default the visitor is the address the connection comes from.
 package main
 
 import (
@@ -42,6 +49,19 @@ type patterns []string
 func (p *patterns) String() string     { return strings.Join(*p, ",") }
 func (p *patterns) Set(v string) error { *p = append(*p, v); return nil }
 
+// splitList splits comma-separated values.
+func splitList(values []string) []string {
+	var out []string
+	for _, v := range values {
+		for s := range strings.SplitSeq(v, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
 func main() {
 	if err := run(os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "consent-receipts:", err)
@@ -52,13 +72,17 @@ func main() {
 func run(args []string) error {
 	fs := flag.NewFlagSet("consent-receipts", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8089", "address to listen on")
-	path := fs.String("path", "/consent/receipts", "URL path of the service: POST receipts, GET exports")
+	path := fs.String("path", "/consent/receipts", "URL path of the service: POST receipts, GET exports; the revisions log and the statistics are under it")
 	sqlitePath := fs.String("sqlite", "consent-receipts.db", "SQLite database file (used unless a PostgreSQL DSN is given)")
 	dsn := fs.String("postgres", "", "PostgreSQL DSN (default $CONSENT_RECEIPTS_POSTGRES; none means SQLite)")
-	token := fs.String("token", "", "bearer token of the export (default $CONSENT_RECEIPTS_TOKEN; none turns the export off)")
+	tokenFile := fs.String("token-file", "", "file holding the export token (default: $CONSENT_RECEIPTS_TOKEN; none turns the export and statistics off)")
+	header := fs.String("client-ip-header", "", "header in which the -trusted-proxy proxies name the visitor: X-Forwarded-For, Forwarded or X-Real-IP (default: none, the visitor is the connection's address)")
+	var proxies patterns
+	fs.Var(&proxies, "trusted-proxy", "address or CIDR prefix of a reverse proxy trusted to set -client-ip-header, repeatable or comma-separated")
+	archiveURL := fs.String("archive-url", "/consent/", "where the site serves the archived catalogue.<revision>.json files, for the notices of ISO/IEC TS 27560 exports")
 	retain := fs.String("retain", "13mo", "delete receipts of choices older than this: days (400d), months (13mo) or years (2y)")
-	rate := fs.Float64("rate", 1, "requests a second allowed per client, after a burst")
-	burst := fs.Int("burst", 30, "requests a client may make at once")
+	rate := fs.Float64("rate", 1, "requests a second allowed per visitor, after a burst (the DPO's requests are not counted)")
+	burst := fs.Int("burst", 30, "requests a visitor may make at once")
 	var cats patterns
 	fs.Var(&cats, "catalogue", "catalogue JSON file or glob accepted, repeatable (default: the built-in catalogue)")
 	if err := fs.Parse(args); err != nil {
@@ -67,10 +91,25 @@ func run(args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	// Secrets are read from the environment after parsing, so that -help
-	// never prints them as defaults.
-	if *token == "" {
-		*token = os.Getenv("CONSENT_RECEIPTS_TOKEN")
+	// Secrets are read after parsing, so that -help never prints them as
+	// defaults.
+	token, err := receipts.ReadToken(*tokenFile)
+	if err != nil {
+		return err
+	}
+	if token != "" {
+		if err := receipts.CheckToken(token); err != nil {
+			return err
+		}
+	}
+	var trusted *receipts.TrustedProxies
+	if *header != "" || len(proxies) > 0 {
+		if *header == "" {
+			return errors.New("-trusted-proxy needs -client-ip-header, the header those proxies set")
+		}
+		if trusted, err = receipts.NewTrustedProxies(*header, splitList(proxies)); err != nil {
+			return err
+		}
 	}
 	if *dsn == "" {
 		*dsn = os.Getenv("CONSENT_RECEIPTS_POSTGRES")
@@ -81,7 +120,6 @@ func run(args []string) error {
 
 	catalogues := receipts.NewCatalogues(consent.Seed())
 	if len(cats) > 0 {
-		var err error
 		if catalogues, err = receipts.LoadCatalogues(cats); err != nil {
 			return err
 		}
@@ -127,14 +165,20 @@ func run(args []string) error {
 	h, err := receipts.NewHandler(receipts.Config{
 		Store:      store,
 		Catalogues: catalogues,
-		Token:      *token,
+		Path:       *path,
+		ArchiveURL: *archiveURL,
+		Token:      token,
 		Limiter:    receipts.NewLimiter(*rate, *burst, nil),
+		Proxies:    trusted,
 	})
 	if err != nil {
 		return err
 	}
 	mux := http.NewServeMux()
 	mux.Handle(*path, h)
+	if *path != "/" {
+		mux.Handle(*path+"/", h) // the revisions log, the statistics
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
@@ -154,7 +198,7 @@ func run(args []string) error {
 	}
 	fmt.Fprintf(os.Stderr, "consent-receipts: storing in %s, keeping %s, %d catalogue revision(s)\n", backend, retention, len(catalogues))
 	if !h.ExportEnabled() {
-		fmt.Fprintln(os.Stderr, "consent-receipts: export off: no token (give -token or CONSENT_RECEIPTS_TOKEN to turn it on)")
+		fmt.Fprintln(os.Stderr, "consent-receipts: export and statistics off: no token (set CONSENT_RECEIPTS_TOKEN or give -token-file to turn them on)")
 	}
 	fmt.Fprintf(os.Stderr, "consent-receipts: listening on http://%s%s\n", ln.Addr(), *path)
 	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
