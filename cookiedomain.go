@@ -78,27 +78,56 @@ func RecordCookieDomain(host, configured string) (string, error) {
 }
 
 // ExpireCookieStrings returns the document.cookie assignments that delete
-// every copy of the cookie name that a page on host can clear: Path=/, once
-// for each of CookieDomains(host). The cookie-name prefixes are honoured:
-// a __Secure- cookie can only be cleared with Secure, so from an https page
-// (secure); a __Host- one only with Secure and without Domain. Every
-// assignment carries Secure when secure, so that it also replaces a Secure
-// copy. None is returned when no copy can be cleared (a prefixed name on an
-// http page).
-func ExpireCookieStrings(name, host string, secure bool) []string {
-	domains := CookieDomains(host)
+// every copy of the cookie name that a page at path on host can clear:
+// once for each of CookieDomains(host) and each of CookiePaths(path). The
+// cookie-name prefixes are honoured: a __Secure- cookie can only be cleared
+// with Secure, so from an https page (secure); a __Host- one only with
+// Secure, without Domain and with Path=/. Every assignment carries Secure
+// when secure, so that it also replaces a Secure copy. None is returned
+// when no copy can be cleared (a prefixed name on an http page).
+func ExpireCookieStrings(name, host, path string, secure bool) []string {
+	domains, paths := CookieDomains(host), CookiePaths(path)
 	switch {
 	case hasPrefixFold(name, "__Host-"):
-		domains = domains[:1]
+		domains, paths = domains[:1], paths[:1]
 		fallthrough
 	case hasPrefixFold(name, "__Secure-"):
 		if !secure {
 			return nil
 		}
 	}
-	out := make([]string, 0, len(domains))
+	out := make([]string, 0, len(domains)*len(paths))
 	for _, d := range domains {
-		out = append(out, ExpireCookieString(name, CookieOptions{Secure: secure, Domain: d}))
+		for _, p := range paths {
+			out = append(out, ExpireCookieString(name, CookieOptions{Secure: secure, Domain: d, Path: p}))
+		}
+	}
+	return out
+}
+
+// maxPathDepth bounds CookiePaths: a page deeper than that clears the
+// copies set for its first folders only.
+const maxPathDepth = 8
+
+// CookiePaths returns the Path attributes under which a cookie that a page
+// at path can see may have been set: "/" first, then each folder on the
+// way to the page, with and without its final slash, and the page's own
+// path. For /agenda/2026/talk:
+//
+//	"/", "/agenda", "/agenda/", "/agenda/2026", "/agenda/2026/", "/agenda/2026/talk"
+func CookiePaths(path string) []string {
+	out := []string{"/"}
+	segments := strings.Split(strings.Trim(path, "/"), "/")
+	prefix := ""
+	for i, seg := range segments {
+		if seg == "" || i >= maxPathDepth {
+			break
+		}
+		prefix += "/" + seg
+		out = append(out, prefix)
+		if i < len(segments)-1 || strings.HasSuffix(path, "/") {
+			out = append(out, prefix+"/")
+		}
 	}
 	return out
 }

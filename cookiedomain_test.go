@@ -27,8 +27,8 @@ func TestHardening3CookieDomains(t *testing.T) {
 	}
 }
 
-func TestHardening3ExpireEveryRecordCopy(t *testing.T) {
-	got := ExpireCookieStrings(RecordCookieName, "www.mediatheque.example.org", true)
+func TestExpireEveryRecordCopyOfEachDomain(t *testing.T) {
+	got := ExpireCookieStrings(RecordCookieName, "www.mediatheque.example.org", "/", true)
 	assert.Equal(t, []string{
 		"cookies_preferences=; Path=/; Max-Age=0; SameSite=Lax; Secure",
 		"cookies_preferences=; Path=/; Max-Age=0; SameSite=Lax; Domain=www.mediatheque.example.org; Secure",
@@ -36,15 +36,34 @@ func TestHardening3ExpireEveryRecordCopy(t *testing.T) {
 		"cookies_preferences=; Path=/; Max-Age=0; SameSite=Lax; Domain=example.org; Secure",
 	}, got)
 	assert.Equal(t, []string{"cookies_preferences=; Path=/; Max-Age=0; SameSite=Lax"},
-		ExpireCookieStrings(RecordCookieName, "127.0.0.1", false), "host-only on an IP address")
+		ExpireCookieStrings(RecordCookieName, "127.0.0.1", "/", false), "host-only on an IP address")
 }
 
-func TestHardening3RecordValues(t *testing.T) {
+func TestR16ExpireEveryCopyOfEachPathThePageSees(t *testing.T) {
+	assert.Equal(t, []string{"/"}, CookiePaths("/"))
+	assert.Equal(t, []string{"/"}, CookiePaths(""))
+	assert.Equal(t, []string{"/", "/agenda"}, CookiePaths("/agenda"))
+	assert.Equal(t, []string{"/", "/agenda", "/agenda/"}, CookiePaths("/agenda/"))
+	assert.Equal(t, []string{"/", "/agenda", "/agenda/", "/agenda/2026", "/agenda/2026/", "/agenda/2026/talk"}, CookiePaths("/agenda/2026/talk"))
+	assert.Len(t, CookiePaths("/a/b/c/d/e/f/g/h/i/j/k"), 1+2*maxPathDepth, "bounded")
+
+	got := ExpireCookieStrings("_ga", "www.example.org", "/agenda", false)
+	assert.Equal(t, []string{
+		"_ga=; Path=/; Max-Age=0; SameSite=Lax",
+		"_ga=; Path=/agenda; Max-Age=0; SameSite=Lax",
+		"_ga=; Path=/; Max-Age=0; SameSite=Lax; Domain=www.example.org",
+		"_ga=; Path=/agenda; Max-Age=0; SameSite=Lax; Domain=www.example.org",
+		"_ga=; Path=/; Max-Age=0; SameSite=Lax; Domain=example.org",
+		"_ga=; Path=/agenda; Max-Age=0; SameSite=Lax; Domain=example.org",
+	}, got, "a _ga set for the parent domain, here or for /agenda, is cleared too")
+}
+
+func TestRecordValuesAreEveryCopy(t *testing.T) {
 	assert.Equal(t, []string{"a", "b"}, RecordValues("x=1; cookies_preferences=a;cookies_preferences= b ; y=2"))
 	assert.Nil(t, RecordValues("x=1; cookies_preferences_old=a"))
 }
 
-func TestHardening4DomainMatches(t *testing.T) {
+func TestDomainMatches(t *testing.T) {
 	tests := []struct {
 		host, domain string
 		want         bool
@@ -68,7 +87,7 @@ func TestHardening4DomainMatches(t *testing.T) {
 	}
 }
 
-func TestHardening4RecordCookieDomain(t *testing.T) {
+func TestRecordCookieDomainFallsBackToHostOnly(t *testing.T) {
 	d, err := RecordCookieDomain("www.mediatheque.example.org", "mediatheque.example.org")
 	require.NoError(t, err)
 	assert.Equal(t, "mediatheque.example.org", d)
@@ -83,25 +102,25 @@ func TestHardening4RecordCookieDomain(t *testing.T) {
 	assert.Empty(t, d)
 }
 
-func TestHardening6ExpireCookieVariants(t *testing.T) {
+func TestExpireCookieVariantsHonourTheNamePrefixes(t *testing.T) {
 	host := "www.mediatheque.example.org"
-	assert.Len(t, ExpireCookieStrings("_pk_id", host, false), 4, "host-only and each domain")
-	for _, s := range ExpireCookieStrings("_pk_id", host, false) {
+	assert.Len(t, ExpireCookieStrings("_pk_id", host, "/", false), 4, "host-only and each domain")
+	for _, s := range ExpireCookieStrings("_pk_id", host, "/", false) {
 		assert.NotContains(t, s, "Secure", "no Secure on an http page")
 	}
 	assert.Equal(t, []string{"__Host-sid=; Path=/; Max-Age=0; SameSite=Lax; Secure"},
-		ExpireCookieStrings("__Host-sid", host, true), "__Host-: host-only, Secure")
-	assert.Empty(t, ExpireCookieStrings("__Host-sid", host, false), "a __Host- cookie cannot be cleared from http")
+		ExpireCookieStrings("__Host-sid", host, "/a/b", true), "__Host-: host-only, Path=/, Secure")
+	assert.Empty(t, ExpireCookieStrings("__Host-sid", host, "/", false), "a __Host- cookie cannot be cleared from http")
 
-	secure := ExpireCookieStrings("__secure-sid", host, true)
+	secure := ExpireCookieStrings("__secure-sid", host, "/", true)
 	assert.Len(t, secure, 4)
 	for _, s := range secure {
 		assert.Contains(t, s, "; Secure")
 	}
-	assert.Empty(t, ExpireCookieStrings("__Secure-sid", host, false))
+	assert.Empty(t, ExpireCookieStrings("__Secure-sid", host, "/", false))
 }
 
-func TestHardening3VerifyWritten(t *testing.T) {
+func TestVerifyWrittenSaysWhenACopyRemains(t *testing.T) {
 	written := RefuseAll(testCatalogue(), testNow, testID).Encode()
 	other := AcceptAll(testCatalogue(), testNow, testID).Encode()
 	name := RecordCookieName + "="

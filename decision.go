@@ -19,6 +19,10 @@ type Decision struct {
 	// Invalid is why a stored choice was rejected (a *RecordError), or nil
 	// when none was stored or it was valid.
 	Invalid error
+	// Copies is how many cookies_preferences the page sees: more than one
+	// when copies with another Domain or Path, or a nameless cookie whose
+	// value names it, are visible too.
+	Copies int
 }
 
 // Decide works out what may run for a visitor whose cookies are
@@ -32,7 +36,7 @@ type Decision struct {
 // while a valid record, being the visitor's explicit choice, is honoured.
 // A stored value that is tampered with, expired or made for another
 // revision is ignored, and the visitor is asked again (R11, R13) unless GPC
-// is on.
+// is on. Among several copies of the cookie, the newest valid one stands.
 func Decide(c *Catalogue, cookieHeader string, now time.Time, gpc bool) Decision {
 	d := Decision{Services: make(map[string]bool), Categories: make(map[string]bool)}
 	if c == nil {
@@ -46,21 +50,35 @@ func Decide(c *Catalogue, cookieHeader string, now time.Time, gpc bool) Decision
 		cat, ok := c.Category(s.Category)
 		d.Services[s.ID] = ok && cat.Necessary
 	}
-	value, found, err := RecordFromCookieHeader(cookieHeader)
-	if err == nil && found {
-		var r Record
-		if r, err = DecodeRecord(value, c, now); err == nil {
-			for id, ok := range r.Categories {
-				d.Categories[id] = ok
+	// Several copies (other Domain or Path attributes, which the page may
+	// be unable to clear) are each read; the newest valid one stands, so
+	// that a copy the page cannot clear never locks the visitor out.
+	values := RecordValues(cookieHeader)
+	d.Copies = len(values)
+	var best *Record
+	var invalid error
+	for _, value := range values {
+		r, err := DecodeRecord(value, c, now)
+		switch {
+		case err != nil:
+			if invalid == nil {
+				invalid = err
 			}
-			for id, ok := range r.Services {
-				d.Services[id] = ok
-			}
-			d.Record = &r
-			return d
+		case best == nil || r.Time.After(best.Time):
+			best = &r
 		}
 	}
-	d.Ask, d.Invalid = !gpc, err
+	if best != nil {
+		for id, ok := range best.Categories {
+			d.Categories[id] = ok
+		}
+		for id, ok := range best.Services {
+			d.Services[id] = ok
+		}
+		d.Record = best
+		return d
+	}
+	d.Ask, d.Invalid = !gpc, invalid
 	return d
 }
 

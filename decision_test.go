@@ -20,7 +20,9 @@ func TestDecide(t *testing.T) {
 	older.Services = older.Services[:3] // the revision before youtube was added
 	oldRevision := cookie(AcceptAll(older, testNow, testID))
 	tampered := strings.Replace(accepted, "stats:1", "stats:0", 1)
-	twice := accepted + "; " + RecordCookieName + "=" + AcceptAll(c, testNow, testID).Encode()
+	newer := cookie(RefuseAll(c, testNow.Add(time.Minute), testID))
+	twice := accepted + "; " + newer
+	withBadCopy := RecordCookieName + "=x; " + accepted + "; " + RecordCookieName + "=" + strings.TrimPrefix(tampered, RecordCookieName+"=")
 
 	for _, tc := range []struct {
 		name     string
@@ -40,7 +42,9 @@ func TestDecide(t *testing.T) {
 		{name: "R13 a choice for an older revision asks again", header: oldRevision, ask: true, reason: ReasonRevision},
 		{name: "a tampered choice asks again", header: tampered, ask: true, reason: ReasonInconsistent},
 		{name: "an empty value asks again", header: RecordCookieName + "=", ask: true, reason: ReasonEmpty},
-		{name: "two values are ambiguous", header: twice, ask: true, reason: ReasonAmbiguous},
+		{name: "of two valid copies the newest stands", header: twice, recorded: true},
+		{name: "a copy that is no choice does not lock the visitor out", header: withBadCopy, allowed: []string{"matomo", "hotjar", "youtube"}, recorded: true},
+		{name: "copies that are all invalid ask again", header: tampered + "; " + expired, ask: true, reason: ReasonInconsistent},
 		{name: "R20 GPC without a choice refuses and does not nag", header: "sessionid=x", gpc: true},
 		{name: "R20 GPC never turns an invalid choice into consent", header: tampered, gpc: true, reason: ReasonInconsistent},
 		{name: "R20 GPC with an expired choice does not nag", header: expired, gpc: true, reason: ReasonExpired},

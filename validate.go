@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/andybalholm/cascadia"
 )
 
 // FieldError is one problem in a catalogue, at the JSON path of the field
@@ -292,8 +294,12 @@ func (v *validator) services(c *Catalogue, necessary map[string]bool) {
 			default:
 				names[ck.Name] = j
 			}
-			if ck.Name == RecordCookieName && isNecessary {
+			switch {
+			case ck.Name == RecordCookieName && isNecessary:
 				ownCookie = true
+			case ck.Name == RecordCookieName:
+				// Refusing the service would expire the choice just made.
+				v.add(cpath+".name", "%s is the widget's own cookie: only a necessary service may list it", RecordCookieName)
 			}
 			v.text(cpath+".purpose", ck.Purpose, true)
 			v.text(cpath+".lifetime", ck.Lifetime, true)
@@ -328,8 +334,12 @@ func (v *validator) loader(path string, l *Loader) {
 	if l.Placement != "head" && l.Placement != "body" {
 		v.add(path+".placement", "%q is neither \"head\" nor \"body\"", l.Placement)
 	}
-	if l.Placeholder != "" && strings.TrimSpace(l.Placeholder) == "" {
-		v.add(path+".placeholder", "blank CSS selector")
+	if l.Placeholder != "" {
+		// A selector the browser refuses would throw on every page: the
+		// loader would show nothing at all.
+		if _, err := cascadia.ParseGroup(l.Placeholder); err != nil || strings.TrimSpace(l.Placeholder) == "" {
+			v.add(path+".placeholder", "%q is not a CSS selector (%v)", l.Placeholder, err)
+		}
 	}
 	v.text(path+".notice", l.Notice, false)
 	for i, link := range l.NoticeLinks {
@@ -340,8 +350,12 @@ func (v *validator) loader(path string, l *Loader) {
 		}
 	}
 	for i, p := range l.StoragePrefixes {
-		if strings.TrimSpace(p) == "" {
+		switch {
+		case strings.TrimSpace(p) == "":
 			v.add(fmt.Sprintf("%s.storagePrefixes[%d]", path, i), "empty prefix would clear every storage key")
+		case strings.HasPrefix(p, StoragePrefix) || strings.HasPrefix(StoragePrefix, p):
+			// Withdrawing the service would clear the widget's own keys.
+			v.add(fmt.Sprintf("%s.storagePrefixes[%d]", path, i), "%q would clear the widget's own storage keys (%s…)", p, StoragePrefix)
 		}
 	}
 }

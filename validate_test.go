@@ -321,3 +321,28 @@ func TestReceiptsEndpointIsAPathOfTheSite(t *testing.T) {
 		assert.NoError(t, c.Validate(), path)
 	}
 }
+
+func TestAPlaceholderThatIsNoSelectorIsRefused(t *testing.T) {
+	for _, sel := range []string{".g-recaptcha[", "div >", "   ", "#", ":not("} {
+		c := Seed()
+		c.Services[4].Loader.Placeholder = sel
+		requireFieldError(t, c.Validate(), "services[4].loader.placeholder", "is not a CSS selector")
+	}
+	for _, sel := range []string{".g-recaptcha", ".a, .b", "form [data-captcha]", "div.g-recaptcha:not(.off)"} {
+		c := Seed()
+		c.Services[4].Loader.Placeholder = sel
+		assert.NoError(t, c.Validate(), sel)
+	}
+}
+
+func TestAnOptionalServiceCannotClaimTheWidgetsOwnStorage(t *testing.T) {
+	for _, prefix := range []string{"civic-consent", "civic-consent-receipt", "civic", "c"} {
+		c := Seed()
+		c.Services[4].Loader.StoragePrefixes = []string{"_grecaptcha", prefix}
+		requireFieldError(t, c.Validate(), "services[4].loader.storagePrefixes[1]", "would clear the widget's own storage keys")
+	}
+	c := Seed()
+	c.Services[4].Cookies = append(c.Services[4].Cookies, Cookie{Name: RecordCookieName, Purpose: Text{"fr": "x", "en": "x"}, Lifetime: Text{"fr": "x", "en": "x"}})
+	requireFieldError(t, c.Validate(), "services[4].cookies[1].name", "only a necessary service may list it")
+}
+

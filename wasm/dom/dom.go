@@ -50,8 +50,8 @@ type Document interface {
 // Location is the page's address.
 type Location struct {
 	// Href is the whole URL, Origin its scheme, host and port, Hostname
-	// its host without port, Base the document's base URL.
-	Href, Origin, Hostname, Base string
+	// its host without port, Path its path, Base the document's base URL.
+	Href, Origin, Hostname, Path, Base string
 	// HTTPS is true when the page was served over https.
 	HTTPS bool
 }

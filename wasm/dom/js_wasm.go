@@ -134,6 +134,7 @@ func (d *jsDocument) Location() Location {
 	protocol := Str(Prop(loc, "protocol"))
 	return Location{
 		Href: Str(Prop(loc, "href")), Origin: Str(Prop(loc, "origin")), Hostname: Str(Prop(loc, "hostname")),
+		Path: Str(Prop(loc, "pathname")),
 		Base: Str(Prop(d.document, "baseURI")), HTTPS: protocol == "https:",
 	}
 }

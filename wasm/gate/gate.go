@@ -85,8 +85,11 @@ func New(cfg Config) *Page {
 // service off.
 func (p *Page) Start() consent.Decision {
 	d := p.Current()
-	if d.Invalid != nil {
+	switch {
+	case d.Invalid != nil:
 		p.warnf("the stored choice is not valid (%v); asking again", d.Invalid)
+	case d.Copies > 1:
+		p.warnf("this page sees %d %s cookies (copies set for another Domain or Path, which a page of another path or subdomain set); the newest valid one stands, and the next choice clears those this page can reach", d.Copies, consent.RecordCookieName)
 	}
 	if _, err := consent.RecordCookieDomain(p.doc.Location().Hostname, p.cat.Site.CookieDomain); err != nil {
 		p.warnf("%v", err)
@@ -225,11 +228,12 @@ func (p *Page) fail(err error) error {
 }
 
 // expire deletes every copy of the cookie name that the page can clear:
-// host-only and each parent domain, with and without Secure.
+// host-only and each parent domain, for "/" and each folder of the page's
+// path.
 func (p *Page) expire(name string) error {
 	loc := p.doc.Location()
 	var errs []error
-	for _, s := range consent.ExpireCookieStrings(name, loc.Hostname, loc.HTTPS) {
+	for _, s := range consent.ExpireCookieStrings(name, loc.Hostname, loc.Path, loc.HTTPS) {
 		if err := p.doc.SetCookie(s); err != nil {
 			errs = append(errs, fmt.Errorf("writing document.cookie: %w", err))
 		}

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	consent "github.com/civic-consent/consent"
+	"github.com/civic-consent/consent/wasm/dom/domtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -136,6 +138,31 @@ func TestR16WithdrawalOnAnotherPageClearsTheServicesTraces(t *testing.T) {
 	assert.False(t, found)
 	header, _ := f.doc.Cookie()
 	assert.NotContains(t, header, "player_pref", "every copy the page can clear")
+}
+
+func TestCopiesOfTheChoiceNeverLockTheVisitorOut(t *testing.T) {
+	const agenda = "https://data.example.fr/agenda/2026"
+	f := newFixture(t, contactPage)
+	f.doc = domtest.MustParse(agenda, contactPage)
+	f.page = New(Config{Document: f.doc, Console: f.log, Catalogue: f.cat, Parts: &testParts{doc: f.doc, cat: f.cat, lang: "fr"},
+		Now: f.page.cfg.Now, Random: f.page.cfg.Random})
+	// A sibling subdomain's copy for the parent domain and this folder,
+	// and a nameless cookie whose value names the choice.
+	old := consent.AcceptAll(f.cat, f.page.now().Add(-time.Hour), "BBBBBBBBBBBBBBBB")
+	require.NoError(t, f.doc.SetCookieAt("https://www.data.example.fr/agenda/", consent.RecordCookieName+"="+old.Encode()+"; Path=/agenda; Domain=data.example.fr"))
+	require.NoError(t, f.doc.SetCookie(consent.RecordCookieName+"=x; Path=/"))
+
+	d := f.page.Start()
+	assert.False(t, d.Ask, "the copy it can verify stands: no asking on every visit")
+	assert.Equal(t, 2, d.Copies)
+	require.NotEmpty(t, f.log.Warnings)
+	assert.Contains(t, f.log.Warnings[0], "this page sees 2 cookies_preferences cookies")
+
+	require.NoError(t, f.page.Record(f.page.RefuseAll()))
+	header, err := f.doc.Cookie()
+	require.NoError(t, err)
+	assert.Equal(t, 1, strings.Count(header, consent.RecordCookieName+"="), "the choice replaced every copy this page reaches: %s", header)
+	assert.False(t, f.page.Current().Allowed("recaptcha"))
 }
 
 func TestRecordThatTheBrowserDoesNotKeepFailsClosed(t *testing.T) {

@@ -77,7 +77,7 @@ func Parse(href, page string) (*Document, error) {
 	d := &Document{
 		root: root, url: u, jar: jar,
 		loc: dom.Location{
-			Href: u.String(), Origin: u.Scheme + "://" + u.Host, Hostname: u.Hostname(), Base: u.String(),
+			Href: u.String(), Origin: u.Scheme + "://" + u.Host, Hostname: u.Hostname(), Path: u.EscapedPath(), Base: u.String(),
 			HTTPS: u.Scheme == "https",
 		},
 		storages: [2]*Storage{NewStorage(), NewStorage()},
