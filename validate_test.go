@@ -345,4 +345,3 @@ func TestAnOptionalServiceCannotClaimTheWidgetsOwnStorage(t *testing.T) {
 	c.Services[4].Cookies = append(c.Services[4].Cookies, Cookie{Name: RecordCookieName, Purpose: Text{"fr": "x", "en": "x"}, Lifetime: Text{"fr": "x", "en": "x"}})
 	requireFieldError(t, c.Validate(), "services[4].cookies[1].name", "only a necessary service may list it")
 }
-
