@@ -54,11 +54,7 @@ func run(f *frame.Frame) error {
 	if err != nil {
 		return err
 	}
-	catalogueValue, err := f.Boot("catalogue")
-	if err != nil {
-		return err
-	}
-	catalogue, err := decodeCatalogue(catalogueValue, f.RootAttr(contract.AttrRevision))
+	catalogue, err := f.Catalogue()
 	if err != nil {
 		return err
 	}

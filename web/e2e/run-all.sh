@@ -81,7 +81,7 @@ no_leftovers() {
   return 1
 }
 
-# wasm_tests runs the wasm package's tests in Chromium's headless shell, as
+# wasm_tests runs the JavaScript bindings' tests in Chromium's headless shell, as
 # the browser suite does. wasmbrowsertest is installed for this run only;
 # the "chromium" it finds first on PATH is the shell, with --no-sandbox
 # since Chromium runs as root here.
@@ -94,7 +94,7 @@ wasm_tests() {
   fi
   printf '#!/bin/sh\nexec /usr/lib/chromium/chromium-headless-shell --no-sandbox "$@"\n' >"$tmp/bin/chromium"
   chmod +x "$tmp/bin/chromium"
-  PATH="$tmp/bin:$PATH" GOOS=js GOARCH=wasm go test -count=1 -json -exec wasmbrowsertest ./wasm/
+  PATH="$tmp/bin:$PATH" GOOS=js GOARCH=wasm go test -count=1 -json -exec wasmbrowsertest ./wasm/dom/ ./wasm/frame/
 }
 
 if ! go build -o "$tmp/testsummary" ./internal/testsummary; then

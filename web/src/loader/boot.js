@@ -292,15 +292,15 @@ export function bootFrame(w, ctx) {
   }, true);
 
   // The preferences are one click away from the first layer and the
-  // button: a pointer or focus on the control that opens them fetches the
-  // dialog program ahead of the click.
+  // button: a pointer moving over the control that opens them fetches the
+  // dialog program ahead of the click. Movement, not a pointer that is
+  // just there: after a choice the button appears where the pointer rests.
   function warmDialog(e) {
     const b = e.target.closest && e.target.closest('[' + NAMES.attrAction + '="' + NAMES.actionCustomise + '"], [' +
       NAMES.attrAction + '="' + NAMES.actionOpen + '"]');
     if (b && programs.dialog === 'idle') prefetch(files.dialog);
   }
-  document.addEventListener('pointerover', warmDialog, true);
-  document.addEventListener('focusin', warmDialog, true);
+  document.addEventListener('pointermove', warmDialog, { capture: true, passive: true });
 
   const civic = Object.freeze({
     get programs() { return Object.freeze(Object.assign({}, programs)); },

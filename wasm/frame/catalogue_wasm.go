@@ -1,6 +1,6 @@
 //go:build js && wasm
 
-package main
+package frame
 
 import (
 	"fmt"
@@ -8,13 +8,25 @@ import (
 	"strings"
 
 	consent "github.com/civic-consent/consent"
+	"github.com/civic-consent/consent/wasm/contract"
 	"github.com/civic-consent/consent/wasm/dom"
 	"github.com/hack-pad/safejs"
 )
 
-// decodeCatalogue reads the catalogue the loader parsed with the
-// browser's JSON.parse, and checks it is the one the build made: its
-// revision must be revision, which the build computed. The page program
+// Catalogue returns the catalogue the loader parsed with the browser's
+// JSON.parse (civicFrame.catalogue), checked to be the one the build made:
+// its revision must be the one the build wrote on the frame document's
+// root.
+func (f *Frame) Catalogue() (*consent.Catalogue, error) {
+	v, err := f.Boot("catalogue")
+	if err != nil {
+		return nil, err
+	}
+	return decodeCatalogue(v, f.RootAttr(contract.AttrRevision))
+}
+
+// decodeCatalogue reads a catalogue from a JavaScript object and checks its
+// revision. The page program
 // reads the JavaScript object rather than the JSON text because Go's
 // encoding/json would be a sixth of its download; reflect is linked in
 // any case. Like consent.ParseCatalogue, it refuses a field the model does
