@@ -55,10 +55,10 @@ func TestACatalogueChangedAfterTheBuildIsRefused(t *testing.T) {
 	assert.ErrorContains(t, err, "not the 000000000000 the build wrote")
 
 	for text, want := range map[string]string{
-		`{"site": {"colour": "red"}}`:                   `catalogue.site: unknown field "colour"`,
-		`{"site": {"maxAgeDays": "183"}}`:               "catalogue.site.maxAgeDays: string, want number",
-		`{"site": {"maxAgeDays": 1.5}}`:                 "not an integer",
-		`{"categories": [{"id": 1}]}`:                   "catalogue.categories[0].id: number, want string",
+		`{"site": {"colour": "red"}}`:                      `catalogue.site: unknown field "colour"`,
+		`{"site": {"maxAgeDays": "183"}}`:                  "catalogue.site.maxAgeDays: string, want number",
+		`{"site": {"maxAgeDays": 1.5}}`:                    "not an integer",
+		`{"categories": [{"id": 1}]}`:                      "catalogue.categories[0].id: number, want string",
 		`{"services": [{"loader": {"params": {"a": 1}}}]}`: "catalogue.services[0].loader.params.a: number, want string",
 	} {
 		_, err := decodeCatalogue(parse(t, text), "")
