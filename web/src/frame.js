@@ -133,13 +133,11 @@ function bootFrame(window, files, css, themeProperties, trust) {
   function place() {
     var position = root.getAttribute('data-position');
     var b = box(position);
-    var reserved = 0;
     if (mode === 'button') {
       var fab = document.querySelector('.cc-fab');
       var r = fab ? fab.getBoundingClientRect() : { right: 0, height: 0 };
       b.width = Math.ceil(r.right + 8) + 'px';
       b.height = Math.ceil(r.height + 16) + 'px';
-      reserved = Math.ceil(r.height + 16);
     }
     apply({
       visibility: mode === 'pending' ? 'hidden' : 'visible',
@@ -150,25 +148,64 @@ function bootFrame(window, files, css, themeProperties, trust) {
     });
     if (mode === 'banner') {
       var content = document.body.firstElementChild;
-      var height = Math.ceil(content ? content.getBoundingClientRect().height : 0);
-      b.height = height + 'px';
-      if (position !== 'center') reserved = height;
+      b.height = Math.ceil(content ? content.getBoundingClientRect().height : 0) + 'px';
     }
     apply({ height: b.height });
     if (el.getAttribute('data-mode') !== mode) el.setAttribute('data-mode', mode);
-    reserve(reserved);
+    // What the frame covers, from its top edge to the bottom of the page's
+    // viewport: the first layer in every position (a centred box too hides
+    // what a browser scrolls to the lower half) and the button; the modal
+    // dialog traps focus and needs no room.
+    var covered = 0;
+    if (mode === 'banner' || mode === 'button') {
+      covered = Math.max(0, Math.ceil(parent.document.documentElement.clientHeight - el.getBoundingClientRect().top));
+    }
+    reserve(covered);
+    keepFocusClear(covered);
   }
 
   // reserve gives the widget's container, at the end of the page, the height
   // of what the frame covers at the bottom of the viewport, so that the end
-  // of the page can always be scrolled into view (R9). Nothing above it
-  // moves: the page's layout does not shift.
+  // of the page can always be scrolled out from under the widget (R9, and
+  // focus, below). Nothing above it moves: the page's layout does not shift.
   var reservedHeight = null;
   function reserve(height) {
     var container = el.parentNode;
     if (height === reservedHeight || !container || !container.style) return;
     reservedHeight = height;
     container.style.setProperty('height', height + 'px', 'important');
+  }
+
+  // keepFocusClear keeps the element a visitor focuses with the keyboard
+  // out from under the widget (WCAG 2.2, 2.4.11 and 2.4.12): a browser
+  // scrolls a focused element just into the viewport, where the widget
+  // is, unless the scrolling box's scroll-padding-bottom keeps room there.
+  // Chromium, Firefox and WebKit all apply the root element's scroll
+  // padding to focus scrolling (not the body's), so for as long as the
+  // widget covers the bottom of the page the root gets that height, or the
+  // page's own padding where it is more, from a constructed stylesheet
+  // adopted by the page's document: no attribute of the page changes, and
+  // scroll padding moves nothing. A browser without constructed
+  // stylesheets keeps no room.
+  var focusRoom = null;
+  var focusSheet = null;
+  var pagePadding = '';
+  function keepFocusClear(height) {
+    if (height === focusRoom) return;
+    var doc = parent.document;
+    try {
+      if (!focusSheet) focusSheet = new parent.CSSStyleSheet();
+      if (!focusRoom) {
+        focusSheet.replaceSync('');
+        pagePadding = parent.getComputedStyle(doc.documentElement).getPropertyValue('scroll-padding-bottom');
+      }
+      var room = pagePadding && pagePadding !== 'auto' ? 'max(' + pagePadding + ', ' + height + 'px)' : height + 'px';
+      focusSheet.replaceSync(height > 0 ? ':root { scroll-padding-bottom: ' + room + ' !important; }' : '');
+      if (height > 0 && doc.adoptedStyleSheets.indexOf(focusSheet) < 0) doc.adoptedStyleSheets = doc.adoptedStyleSheets.concat(focusSheet);
+      focusRoom = height;
+    } catch (err) {
+      focusRoom = height;
+    }
   }
 
   function setMode(m) {
