@@ -49,10 +49,36 @@ return true;
 	})
 }
 
+// TestScreenshotsPhone shows the first layer on a phone (WebKit's driver
+// makes no window narrower than webkitMinWidth).
+func TestScreenshotsPhone(t *testing.T) {
+	require.NoError(t, os.MkdirAll(screenshotDir, 0o755))
+	browsers.Run(t, func(t *testing.T, b engine.Browser) {
+		w := phoneW
+		if b.Name() == engine.WebKit {
+			w = webkitMinWidth
+		}
+		tb := stateFirstLayer.show(t, b, engine.PageOptions{Width: w, Height: phoneH})
+		tb.waitFor(`document.fonts.status === 'loaded' && document.querySelector('civic-consent iframe').contentDocument.fonts.status === 'loaded'`)
+		path := filepath.Join(screenshotDir, b.Name()+"-first-layer-phone.png")
+		if err := os.Remove(path); !errors.Is(err, fs.ErrNotExist) {
+			require.NoError(t, err, "removing the last run's %s", path)
+		}
+		require.NoError(t, tb.Screenshot(path))
+		assertScreenshotOf(t, path, phoneW, phoneH)
+	})
+}
+
 // assertScreenshot checks that path is a whole PNG of a real page: at least
 // 640×400, not one flat colour, and not so small a file that it could not
 // hold the widget.
 func assertScreenshot(t *testing.T, path string) {
+	t.Helper()
+	assertScreenshotOf(t, path, 640, 400)
+}
+
+// assertScreenshotOf is assertScreenshot for a page at least w×h.
+func assertScreenshotOf(t *testing.T, path string, w, h int) {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
@@ -60,8 +86,8 @@ func assertScreenshot(t *testing.T, path string) {
 	img, err := png.Decode(bytes.NewReader(data))
 	require.NoError(t, err, "%s is not a valid PNG", path)
 	size := img.Bounds().Size()
-	assert.GreaterOrEqual(t, size.X, 640, "%s width", path)
-	assert.GreaterOrEqual(t, size.Y, 400, "%s height", path)
+	assert.GreaterOrEqual(t, size.X, w, "%s width", path)
+	assert.GreaterOrEqual(t, size.Y, h, "%s height", path)
 	assert.Greater(t, colours(img, 3), 16, "%s is nearly one flat colour", path)
 }
 
