@@ -2,6 +2,7 @@ package consent
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -320,4 +321,23 @@ func TestReceiptsEndpointIsAPathOfTheSite(t *testing.T) {
 		c.Site.Receipts = path
 		assert.NoError(t, c.Validate(), path)
 	}
+}
+
+func TestThemeIsTheDSFRsOrNone(t *testing.T) {
+	for _, theme := range []string{ThemeDefault, ThemeDSFR} {
+		c := Seed()
+		c.Site.Theme = theme
+		assert.NoError(t, c.Validate(), theme)
+		assert.Equal(t, Seed().Revision(), c.Revision(), "%q: a look is no new wording", theme)
+	}
+	for _, theme := range []string{"DSFR", "dark", " dsfr"} {
+		c := Seed()
+		c.Site.Theme = theme
+		requireFieldError(t, c.Validate(), "site.theme", fmt.Sprintf("%q is not \"dsfr\"", theme))
+	}
+	c, err := ParseCatalogue([]byte(fuzzCatalogueSeeds[0][:len(`{"site":{`)] + `"theme":"dsfr",` + fuzzCatalogueSeeds[0][len(`{"site":{`):]))
+	require.NoError(t, err)
+	assert.Equal(t, ThemeDSFR, c.Site.Theme)
+	_, err = ParseCatalogue([]byte(`{"site":{"theme":true}}`))
+	requireFieldError(t, err, "site.theme", "want string, got bool")
 }
