@@ -281,7 +281,7 @@
       if (v) el.style.setProperty(name, v);
     });
     var root = document.createElement('div');
-    root.className = 'cc-root';
+    root.className = 'cc-root' + (SITE.theme ? ' cc-theme-' + SITE.theme : '');
     root.setAttribute('data-view', 'button');
     var fab = document.createElement('button');
     fab.type = 'button';
