@@ -69,6 +69,44 @@ func TestScreenshotsPhone(t *testing.T) {
 	})
 }
 
+// TestScreenshotsDSFR shows the DSFR theme: its banner on a desktop and on
+// a phone, and its manager with a purpose's details open.
+func TestScreenshotsDSFR(t *testing.T) {
+	needDSFR(t)
+	require.NoError(t, os.MkdirAll(screenshotDir, 0o755))
+	browsers.Run(t, func(t *testing.T, b engine.Browser) {
+		phone := phoneW
+		if b.Name() == engine.WebKit {
+			phone = webkitMinWidth
+		}
+		for _, shot := range []struct {
+			name string
+			w, h int
+			st   int // of dsfrStates
+		}{
+			{"dsfr-first-layer", 1280, 800, 0},
+			{"dsfr-first-layer-phone", phone, phoneH, 0},
+			{"dsfr-manager", 1280, 800, 1},
+		} {
+			t.Run(shot.name, func(t *testing.T) {
+				tb := openAt(t, b, dsfrURL+"/", engine.PageOptions{Width: shot.w, Height: shot.h})
+				st := dsfrStates[shot.st]
+				if st.reach != nil {
+					st.reach(tb)
+				}
+				tb.waitMode(st.mode)
+				tb.waitFor(`document.fonts.status === 'loaded' && document.querySelector('civic-consent iframe').contentDocument.fonts.status === 'loaded'`)
+				path := filepath.Join(screenshotDir, b.Name()+"-"+shot.name+".png")
+				if err := os.Remove(path); !errors.Is(err, fs.ErrNotExist) {
+					require.NoError(t, err, "removing the last run's %s", path)
+				}
+				require.NoError(t, tb.Screenshot(path))
+				assertScreenshotOf(t, path, min(shot.w, phoneW), min(shot.h, 400))
+			})
+		}
+	})
+}
+
 // assertScreenshot checks that path is a whole PNG of a real page: at least
 // 640×400, not one flat colour, and not so small a file that it could not
 // hold the widget.
