@@ -335,3 +335,36 @@ func TestDSFRAxeContrastAndReflowR21R22(t *testing.T) {
 		}
 	})
 }
+
+// The DSFR theme asks for Marianne first, which the widget never ships:
+// where the page serves it, the widget's frame has it too, though a
+// document does not see its parent's fonts.
+func TestDSFRTakesMarianneFromTheSite(t *testing.T) {
+	needDSFR(t)
+	browsers.Run(t, func(t *testing.T, b engine.Browser) {
+		tb := openAt(t, b, dsfrURL+"/", engine.PageOptions{})
+		tb.waitMode("banner")
+		const marianne = `Array.from(document.querySelector('civic-consent iframe').contentDocument.fonts)
+			.filter((f) => f.family.replace(/["']/g, '') === 'Marianne').map((f) => f.weight + ' ' + f.style)`
+		var faces []string
+		tb.eval(marianne, &faces)
+		assert.Empty(t, faces, "the widget ships no font")
+
+		// The page serves Marianne (a stylesheet of its own: only its rule
+		// matters here, this demo has no font file), then moves the
+		// widget's element, which reloads its frame.
+		tb.eval(`(() => {
+			const s = new CSSStyleSheet();
+			s.replaceSync('@font-face { font-family: "Marianne"; src: url("fonts/Marianne-Regular.woff2") format("woff2"); font-weight: 400; }' +
+				'@font-face { font-family: "Marianne"; src: url("fonts/Marianne-Bold.woff2") format("woff2"); font-weight: 700; }' +
+				'@font-face { font-family: "Other"; src: url("fonts/Other.woff2") format("woff2"); }');
+			document.adoptedStyleSheets = [...document.adoptedStyleSheets, s];
+			document.body.appendChild(document.querySelector('civic-consent'));
+			return true;
+		})()`, nil)
+		tb.waitFor(`(` + marianne + `).length === 2`)
+		tb.eval(marianne, &faces)
+		assert.ElementsMatch(t, []string{"400 normal", "700 normal"}, faces, "both of the site's Marianne faces, and no other family")
+		assert.Equal(t, 0, tb.num(`Array.from(document.querySelector('civic-consent iframe').contentDocument.fonts).filter((f) => f.family.replace(/["']/g, '') === 'Other').length`))
+	})
+}

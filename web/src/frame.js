@@ -109,6 +109,43 @@ function bootFrame(window, files, css, themeProperties, trust) {
     }
   }
 
+  // fonts gives this document the page's own fonts of the families the
+  // widget asks for first (the DSFR theme asks for Marianne, which only a
+  // site may serve: the widget ships no font), since a document does not
+  // see its parent's: each @font-face rule of the page's stylesheets for
+  // such a family becomes a FontFace here, its URLs resolved as the page
+  // resolves them. A stylesheet of another origin cannot be read; without
+  // such a rule the next font of the stack shows.
+  function fonts() {
+    var unquote = function (s) { return s.trim().replace(/^["']|["']$/g, '').toLowerCase(); };
+    var first = document.querySelector('.cc-root') || document.body;
+    var wanted = window.getComputedStyle(first).fontFamily.split(',').map(unquote);
+    function read(rules, base) {
+      Array.prototype.forEach.call(rules, function (r) {
+        if (r.cssRules) { read(r.cssRules, base); return; }
+        if (!(r instanceof parent.CSSFontFaceRule) || wanted.indexOf(unquote(r.style.getPropertyValue('font-family'))) < 0) return;
+        var src = r.style.getPropertyValue('src').replace(/url\(\s*(["']?)([^"')]+)\1\s*\)/g, function (m, q, u) {
+          return 'url("' + new URL(u, base).href + '")';
+        });
+        var descriptors = {};
+        var names = { style: 'font-style', weight: 'font-weight', stretch: 'font-stretch', unicodeRange: 'unicode-range', display: 'font-display' };
+        Object.keys(names).forEach(function (d) {
+          var v = r.style.getPropertyValue(names[d]);
+          if (v) descriptors[d] = v;
+        });
+        document.fonts.add(new window.FontFace(r.style.getPropertyValue('font-family').trim().replace(/^["']|["']$/g, ''), src, descriptors));
+      });
+    }
+    // WebKit lists a document's adopted stylesheets in styleSheets too.
+    var sheets = Array.prototype.slice.call(parent.document.styleSheets).concat(parent.document.adoptedStyleSheets || []);
+    sheets.forEach(function (sheet, i) {
+      if (sheets.indexOf(sheet) !== i) return;
+      try {
+        read(sheet.cssRules, sheet.href || parent.document.baseURI);
+      } catch (err) { /* a stylesheet of another origin, or no FontFace: the next font */ }
+    });
+  }
+
   // box is where the frame stands for a view: the first layer as a bar at
   // the bottom, a box in the bottom corner or a centred box (data-position),
   // the whole viewport for the modal preferences, a small box for the
@@ -361,6 +398,7 @@ function bootFrame(window, files, css, themeProperties, trust) {
   var queued = root.getAttribute('data-queued');
   if (queued) queue.push(queued);
   theme();
+  fonts();
   if (window.matchMedia) window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', theme);
   new window.ResizeObserver(place).observe(document.body);
   window.addEventListener('resize', place);
