@@ -18,9 +18,10 @@ import (
 // audits use, in the host page and in the widget's frame.
 
 // axeTags are the rule sets run. RGAA 4.1 builds on WCAG 2.1 A and AA;
+// wcag22aa adds what axe checks of WCAG 2.2 AA (target size, 2.5.8);
 // best-practice adds the checks that are not criteria of it but that a
 // screen reader user notices (landmarks, heading order, a dialog's name).
-var axeTags = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"}
+var axeTags = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"}
 
 // frameOnlyOff are the rules not run in the widget's frame on its own:
 // they judge a whole page (one main landmark, one h1), the frame is a part
@@ -189,6 +190,7 @@ func TestR21AxeFindsNoViolation(t *testing.T) {
 				// The audit did see the widget: the frame has buttons, and
 				// axe checked each for an accessible name.
 				assert.Positive(t, widget.passed("button-name"), "axe-core did not audit the widget's buttons")
+				assert.Positive(t, widget.passed("target-size"), "axe-core did not measure the widget's targets (2.5.8)")
 			})
 		}
 	})

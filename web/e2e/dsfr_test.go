@@ -290,6 +290,7 @@ func TestDSFRAxeContrastAndReflowR21R22(t *testing.T) {
 				widget := tb.axeWidget()
 				assert.Empty(t, widget.Violations, "R21: axe-core in the widget's frame (%s, %s):%s", st.name, b.Name(), widget.report())
 				assert.Positive(t, widget.passed("button-name"), "axe-core did not audit the widget's buttons")
+				assert.Positive(t, widget.passed("target-size"), "axe-core did not measure the widget's targets (2.5.8)")
 				var texts []textContrast
 				tb.eval(textContrastJS+`(`+st.roots+`)`, &texts)
 				require.NotEmpty(t, texts)
