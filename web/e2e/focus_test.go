@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/civic-consent/consent/internal/engine"
@@ -72,6 +73,30 @@ func (tb *tab) tabThroughPage() []focusStop {
 	return nil
 }
 
+// tabThroughButton is tabThroughPage on a page whose widget is the
+// loader's frame-less button: the stops are measured against the button.
+func (tb *tab) tabThroughButton() []focusStop {
+	tb.t.Helper()
+	tb.eval(`(() => { document.querySelector('.skip-link').focus(); return true; })()`, nil)
+	measure := strings.Replace(focusStopJS, `const f = document.querySelector('civic-consent iframe')`,
+		`const b = document.querySelector('civic-consent-button'), f = b.shadowRoot.querySelector('.cc-fab')`, 1)
+	measure = strings.Replace(measure, `if (a === f) return {Where: 'widget'};`, `if (a === b) return {Where: 'widget'};`, 1)
+	var stops []focusStop
+	for range 200 {
+		tb.pressKey("Tab")
+		var s focusStop
+		tb.eval(measure, &s)
+		switch s.Where {
+		case "widget":
+			return stops
+		case "page":
+			stops = append(stops, s)
+		}
+	}
+	require.FailNow(tb.t, "Tab never reached the widget", "after 200 presses; stops: %v", stops)
+	return nil
+}
+
 // obscured lists the stops the widget hides, entirely (2.4.11) or in part
 // (2.4.12), and those not whole in the viewport.
 func obscured(stops []focusStop) []string {
@@ -127,6 +152,30 @@ func TestFocusNeverHiddenByTheWidget(t *testing.T) {
 				}
 			})
 		}
+		// A return visit to a page with nothing to decide: the loader's
+		// own button, without a frame, keeps its room too (on a phone,
+		// where it sits over the page's text).
+		t.Run("return-visit", func(t *testing.T) {
+			w := phoneW
+			if b.Name() == engine.WebKit {
+				w = webkitMinWidth
+			}
+			tb := open(t, b, "/charte-cookies", engine.PageOptions{Width: w, Height: phoneH})
+			tb.click(frame(`#cc-banner [data-action=refuse]`))
+			tb.waitMode("button")
+			tb.load("/charte-cookies")
+			require.Equal(t, 1, tb.num(`document.querySelectorAll('civic-consent-button').length`), "the frame-less button")
+			const padding = `getComputedStyle(document.documentElement).scrollPaddingBottom`
+			assert.Equal(t, tb.str(`document.querySelector('civic-consent-button').style.height`), tb.str(padding), "the root's scroll padding is the button's room")
+			stops := tb.tabThroughButton()
+			require.GreaterOrEqual(t, len(stops), 11)
+			assert.Empty(t, obscured(stops), "2.4.11, 2.4.12: focused controls the button hides")
+			// The frame takes over, and with it the room: none while the
+			// modal preferences show.
+			tb.clickFab()
+			tb.waitMode("modal")
+			assert.Equal(t, "auto", tb.str(padding))
+		})
 		// A page shorter than the window: the last controls can be
 		// scrolled above the widget only thanks to the room it keeps at
 		// the end of the page.

@@ -296,11 +296,22 @@
     root.appendChild(fab);
     shadow.appendChild(root);
     document.body.appendChild(el);
-    // The page's end keeps clear of the button, as the frame's does (R9).
-    el.style.setProperty('height', Math.ceil(fab.getBoundingClientRect().height + 16) + 'px', 'important');
+    // The page's end keeps clear of the button, as the frame's does (R9),
+    // and so does focus scrolling (WCAG 2.4.11, as keepFocusClear in
+    // frame.js does for the frame): the page's root gets the button's
+    // height as scroll padding, its own where it is more.
+    var room = Math.ceil(fab.getBoundingClientRect().height + 16);
+    el.style.setProperty('height', room + 'px', 'important');
+    try {
+      var own = getComputedStyle(document.documentElement).getPropertyValue('scroll-padding-bottom');
+      focusRoom = new CSSStyleSheet();
+      focusRoom.replaceSync(':root { scroll-padding-bottom: ' + (own && own !== 'auto' ? 'max(' + own + ', ' + room + 'px)' : room + 'px') + ' !important; }');
+      document.adoptedStyleSheets = document.adoptedStyleSheets.concat(focusRoom);
+    } catch (err) { /* no constructed stylesheets: no room for focus */ }
     button = el;
     return true;
   }
+  var focusRoom = null;
 
   // useFrame replaces the frame-less button with the frame, the wasm
   // starting at once.
@@ -351,6 +362,7 @@
       if (mode === 'pending' || !button) return;
       button.remove();
       button = null;
+      if (focusRoom) document.adoptedStyleSheets = document.adoptedStyleSheets.filter(function (s) { return s !== focusRoom; });
     };
     // The frame's document has loaded (a page that moves the widget's
     // element reloads it): boot it, then hand it what was asked meanwhile.
