@@ -22,7 +22,7 @@ type Banner struct {
 func (b *Banner) Render() app.UI {
 	s := b.Session
 	if s.Catalogue.Site.Theme == consent.ThemeDSFR {
-		return &DSFRBanner{Session: s, OnChoice: b.OnChoice, OnCustomise: b.OnCustomise}
+		return &DSFRBanner{Banner: b}
 	}
 	return bannerDialog().
 		Body(

@@ -181,23 +181,27 @@ func TestDSFRManagerHasAFieldsetOfRadiosPerPurpose(t *testing.T) {
 	assert.Equal(t, want, named)
 	assert.Equal(t, "Préférences pour tous les services. Charte cookies", d.byID(t, "cc-all-legend").text())
 
-	// R8: a first visit allows nothing; a necessary purpose cannot be
-	// refused.
-	states := map[string]string{"cc-all-accept": "", "cc-all-refuse": "checked"}
+	// R8: a first visit allows nothing; a necessary purpose, and each of
+	// its services, cannot be refused.
+	locked := map[string]bool{}
 	for _, cat := range c.Categories {
-		ids := []string{"cc-cat-" + cat.ID}
-		for _, svc := range c.ServicesIn(cat.ID) {
-			ids = append(ids, "cc-svc-"+svc.ID)
-		}
-		for _, id := range ids {
-			if cat.Necessary {
-				states[id+"-accept"], states[id+"-refuse"] = "checked", "disabled"
-			} else {
-				states[id+"-accept"], states[id+"-refuse"] = "", "checked"
+		if cat.Necessary {
+			locked["cc-cat-"+cat.ID] = true
+			for _, svc := range c.ServicesIn(cat.ID) {
+				locked["cc-svc-"+svc.ID] = true
 			}
 		}
 	}
-	assert.Equal(t, states, radioStates(d))
+	states := radioStates(d)
+	assert.Len(t, states, 2*(1+len(c.Categories)+len(c.Services)), "two per row: every purpose, each purpose, each service")
+	for id, state := range states {
+		cut := strings.LastIndex(id, "-")
+		want := map[string]string{"accept": "", "refuse": "checked"}
+		if locked[id[:cut]] {
+			want = map[string]string{"accept": "checked", "refuse": "disabled"}
+		}
+		assert.Equal(t, want[id[cut+1:]], state, id)
+	}
 
 	// R7, R18: who receives the data, outside the details; every cookie in
 	// them.

@@ -15,13 +15,13 @@ import (
 type DSFRBanner struct {
 	app.Compo
 
-	Session     *Session
-	OnChoice    func(app.Context, Choice)
-	OnCustomise func(app.Context)
+	// Banner is the first layer this draws: its session and its handlers.
+	Banner *Banner
 }
 
 // Render draws the banner.
-func (b *DSFRBanner) Render() app.UI {
+func (d *DSFRBanner) Render() app.UI {
+	b := d.Banner
 	s := b.Session
 	return bannerDialog().Body(
 		app.H2().ID("cc-banner-title").Class("cc-banner-title").Text(s.Label(consent.LabelTitle)),
@@ -36,9 +36,3 @@ func (b *DSFRBanner) Render() app.UI {
 		),
 	)
 }
-
-func (b *DSFRBanner) accept(ctx app.Context, e app.Event) { b.OnChoice(ctx, b.Session.AcceptAll()) }
-
-func (b *DSFRBanner) refuse(ctx app.Context, e app.Event) { b.OnChoice(ctx, b.Session.RefuseAll()) }
-
-func (b *DSFRBanner) customise(ctx app.Context, e app.Event) { b.OnCustomise(ctx) }

@@ -123,14 +123,17 @@ func contrast(a, b rgb) float64 {
 	return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
 }
 
-// pairs are the colours the widget's stylesheet puts on each other, with
-// the ratio each needs: 4.5 for text (R22), 3 for the edges of controls and
-// the focus ring (WCAG 1.4.11).
-var pairs = []struct {
+// colourPair is a colour the widget's stylesheet puts on another, with the
+// ratio it needs: 4.5 for text (R22), 3 for the edges of controls and the
+// focus ring (WCAG 1.4.11).
+type colourPair struct {
 	fg, bg string
 	min    float64
 	what   string
-}{
+}
+
+// pairs are the colour pairs of every theme.
+var pairs = []colourPair{
 	{"--cc-fg", "--cc-bg", 4.5, "text"},
 	{"--cc-muted", "--cc-bg", 4.5, "secondary text (refusal, always on)"},
 	{"--cc-accent-fg", "--cc-accent", 4.5, "button text"},
@@ -143,11 +146,7 @@ var pairs = []struct {
 
 // dsfrPairs are the colours the DSFR theme adds: the banner's grey, its
 // titles, and the primary buttons' hover.
-var dsfrPairs = []struct {
-	fg, bg string
-	min    float64
-	what   string
-}{
+var dsfrPairs = []colourPair{
 	{"--cc-fg", "--cc-dsfr-contrast", 4.5, "the banner's text"},
 	{"--cc-muted", "--cc-dsfr-contrast", 4.5, "secondary text on the banner"},
 	{"--cc-dsfr-title", "--cc-dsfr-contrast", 4.5, "the banner's title"},

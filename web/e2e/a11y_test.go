@@ -315,6 +315,18 @@ func (tb *tab) pressKey(key string) {
 	require.NoError(tb.t, tb.Press(key), "pressing %s", key)
 }
 
+// customiseByKeyboard opens the preferences from the first layer, just
+// shown, by keyboard: Tab to "Personnaliser", Enter; focus is then inside.
+func (tb *tab) customiseByKeyboard() {
+	tb.t.Helper()
+	tb.waitMode("banner")
+	tb.waitFocus(`f.key === 'cc-banner'`)
+	tb.tabTo("customise", 5)
+	tb.pressKey("Enter")
+	tb.waitMode("modal")
+	tb.waitFocus(`f.inPrefs`)
+}
+
 // tabTo presses Tab until the focused element has the given key, and fails
 // if it does not come within max presses.
 func (tb *tab) tabTo(key string, max int) {
@@ -397,12 +409,7 @@ func TestR21KeyboardFirstLayerAndPreferences(t *testing.T) {
 func TestR21KeyboardTogglesAndSave(t *testing.T) {
 	browsers.Run(t, func(t *testing.T, b engine.Browser) {
 		tb := open(t, b, "/contact", engine.PageOptions{})
-		tb.waitMode("banner")
-		tb.waitFocus(`f.key === 'cc-banner'`)
-		tb.tabTo("customise", 5)
-		tb.pressKey("Enter")
-		tb.waitMode("modal")
-		tb.waitFocus(`f.inPrefs`)
+		tb.customiseByKeyboard()
 
 		// Each switch, by Space then Enter: on, then off again.
 		flip := func(id, key, want string) {
@@ -498,6 +505,15 @@ var reflowViewports = []struct {
 // runs at this width, the narrowest that engine can show.
 const webkitMinWidth = 480
 
+// windowWidth is the width asked for, or the narrowest the engine's
+// driver can make where that is wider.
+func windowWidth(b engine.Browser, w int) int {
+	if b.Name() == engine.WebKit && w < webkitMinWidth {
+		return webkitMinWidth
+	}
+	return w
+}
+
 // ctrlBox is a control's place in the top viewport, in CSS px.
 type ctrlBox struct {
 	Key                      string
@@ -589,11 +605,7 @@ func TestR22Reflow(t *testing.T) {
 	browsers.Run(t, func(t *testing.T, b engine.Browser) {
 		for _, vp := range reflowViewports {
 			t.Run(vp.name, func(t *testing.T) {
-				w := vp.w
-				if b.Name() == engine.WebKit && w < webkitMinWidth {
-					w = webkitMinWidth
-				}
-				tb := stateFirstLayer.show(t, b, engine.PageOptions{Width: w, Height: vp.h})
+				tb := stateFirstLayer.show(t, b, engine.PageOptions{Width: windowWidth(b, vp.w), Height: vp.h})
 
 				// The first layer: every control visible at once, none on
 				// another, nothing to scroll sideways or down to.

@@ -133,12 +133,7 @@ func TestDSFRManagerR7R8R18R21ByKeyboard(t *testing.T) {
 	seed := consent.Seed()
 	browsers.Run(t, func(t *testing.T, b engine.Browser) {
 		tb := openAt(t, b, dsfrURL+"/contact", engine.PageOptions{Width: 1280, Height: 800})
-		tb.waitMode("banner")
-		tb.waitFocus(`f.key === 'cc-banner'`)
-		tb.tabTo("customise", 5)
-		tb.pressKey("Enter")
-		tb.waitMode("modal")
-		tb.waitFocus(`f.inPrefs`)
+		tb.customiseByKeyboard()
 		var d dialogInfo
 		tb.eval(dialogJS+`('cc-prefs')`, &d)
 		assert.Equal(t, dialogInfo{Role: "dialog", Modal: "true", Name: "Gestion des cookies"}, d, "R21")
@@ -242,12 +237,7 @@ func TestDSFRWithdrawalR14R15R16(t *testing.T) {
 		tb.waitFor(widgetDoc + `.getElementById('cc-cat-contact-refuse').checked`)
 		tb.click(frame(`#cc-prefs-save`))
 		tb.waitMode("button")
-		assert.False(t, tb.record().Services["recaptcha"])
-		assert.Equal(t, 0, tb.num(`document.querySelectorAll('script[src*="recaptcha"], .g-recaptcha iframe').length`))
-		assert.Equal(t, 1, tb.num(`document.querySelectorAll('civic-consent-placeholder').length`))
-		var key any
-		tb.eval(`localStorage.getItem('_grecaptcha')`, &key)
-		assert.Nil(t, key, "R16: first-party traces cleared")
+		assertWithdrawn(t, tb)
 
 		proxy.Reset()
 		tb.visit(dsfrURL + "/contact")
@@ -307,11 +297,7 @@ func TestDSFRAxeContrastAndReflowR21R22(t *testing.T) {
 			w, h int
 		}{"phone", phoneW, phoneH}) {
 			t.Run(vp.name, func(t *testing.T) {
-				w := vp.w
-				if b.Name() == engine.WebKit && w < webkitMinWidth {
-					w = webkitMinWidth
-				}
-				tb := openAt(t, b, dsfrURL+"/", engine.PageOptions{Width: w, Height: vp.h})
+				tb := openAt(t, b, dsfrURL+"/", engine.PageOptions{Width: windowWidth(b, vp.w), Height: vp.h})
 				for _, st := range dsfrStates {
 					if st.reach != nil {
 						st.reach(tb)

@@ -56,31 +56,22 @@ return {Where: 'page', Key: a.tagName.toLowerCase() + ' ' + JSON.stringify(text)
 // comes last in the page, and returns every stop Tab made in the host page.
 func (tb *tab) tabThroughPage() []focusStop {
 	tb.t.Helper()
-	tb.eval(`(() => { document.querySelector('.skip-link').focus(); return true; })()`, nil)
-	var stops []focusStop
-	for range 200 {
-		tb.pressKey("Tab")
-		var s focusStop
-		tb.eval(focusStopJS, &s)
-		switch s.Where {
-		case "widget":
-			return stops
-		case "page":
-			stops = append(stops, s)
-		}
-	}
-	require.FailNow(tb.t, "Tab never reached the widget", "after 200 presses; stops: %v", stops)
-	return nil
+	return tb.tabThrough(focusStopJS)
 }
 
 // tabThroughButton is tabThroughPage on a page whose widget is the
 // loader's frame-less button: the stops are measured against the button.
 func (tb *tab) tabThroughButton() []focusStop {
 	tb.t.Helper()
-	tb.eval(`(() => { document.querySelector('.skip-link').focus(); return true; })()`, nil)
 	measure := strings.Replace(focusStopJS, `const f = document.querySelector('civic-consent iframe')`,
 		`const b = document.querySelector('civic-consent-button'), f = b.shadowRoot.querySelector('.cc-fab')`, 1)
-	measure = strings.Replace(measure, `if (a === f) return {Where: 'widget'};`, `if (a === b) return {Where: 'widget'};`, 1)
+	return tb.tabThrough(strings.Replace(measure, `if (a === f) return {Where: 'widget'};`, `if (a === b) return {Where: 'widget'};`, 1))
+}
+
+// tabThrough is tabThroughPage with measure, focusStopJS or a variant.
+func (tb *tab) tabThrough(measure string) []focusStop {
+	tb.t.Helper()
+	tb.eval(`(() => { document.querySelector('.skip-link').focus(); return true; })()`, nil)
 	var stops []focusStop
 	for range 200 {
 		tb.pressKey("Tab")
@@ -116,9 +107,8 @@ func obscured(stops []focusStop) []string {
 	return out
 }
 
-// focusViewports are a desktop window and a phone. WebKit's driver
-// cannot make a window narrower than webkitMinWidth: there the phone is
-// that wide.
+// focusViewports are a desktop window and a phone (see windowWidth for
+// WebKit).
 var focusViewports = []struct {
 	name string
 	w, h int
@@ -131,10 +121,7 @@ func TestFocusNeverHiddenByTheWidget(t *testing.T) {
 	browsers.Run(t, func(t *testing.T, b engine.Browser) {
 		for _, vp := range focusViewports {
 			t.Run(vp.name, func(t *testing.T) {
-				w := vp.w
-				if b.Name() == engine.WebKit && w < webkitMinWidth {
-					w = webkitMinWidth
-				}
+				w := windowWidth(b, vp.w)
 				tb := open(t, b, "/?position=bar", engine.PageOptions{Width: w, Height: vp.h})
 				// The home page and the cookie policy page, the demo's
 				// longest: every stop below the first screen is scrolled to.
@@ -156,11 +143,7 @@ func TestFocusNeverHiddenByTheWidget(t *testing.T) {
 		// own button, without a frame, keeps its room too (on a phone,
 		// where it sits over the page's text).
 		t.Run("return-visit", func(t *testing.T) {
-			w := phoneW
-			if b.Name() == engine.WebKit {
-				w = webkitMinWidth
-			}
-			tb := open(t, b, "/charte-cookies", engine.PageOptions{Width: w, Height: phoneH})
+			tb := open(t, b, "/charte-cookies", engine.PageOptions{Width: windowWidth(b, phoneW), Height: phoneH})
 			tb.click(frame(`#cc-banner [data-action=refuse]`))
 			tb.waitMode("button")
 			tb.load("/charte-cookies")

@@ -40,11 +40,7 @@ return {Smallest: Math.min(...own.map(el => parseFloat(cs(el).fontSize))),
 
 func TestPhoneFirstLayerCoversAtMostTwoFifths(t *testing.T) {
 	browsers.Run(t, func(t *testing.T, b engine.Browser) {
-		w := phoneW
-		if b.Name() == engine.WebKit {
-			w = webkitMinWidth // the narrowest window its driver makes
-		}
-		tb := open(t, b, "/?position=bar", engine.PageOptions{Width: w, Height: phoneH})
+		tb := open(t, b, "/?position=bar", engine.PageOptions{Width: windowWidth(b, phoneW), Height: phoneH})
 		for _, position := range []string{"bar", "box", "center"} {
 			tb.load("/?position=" + position)
 			require.Equal(t, "banner", tb.mode())

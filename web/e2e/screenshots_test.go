@@ -49,16 +49,12 @@ return true;
 	})
 }
 
-// TestScreenshotsPhone shows the first layer on a phone (WebKit's driver
-// makes no window narrower than webkitMinWidth).
+// TestScreenshotsPhone shows the first layer on a phone (see windowWidth
+// for WebKit).
 func TestScreenshotsPhone(t *testing.T) {
 	require.NoError(t, os.MkdirAll(screenshotDir, 0o755))
 	browsers.Run(t, func(t *testing.T, b engine.Browser) {
-		w := phoneW
-		if b.Name() == engine.WebKit {
-			w = webkitMinWidth
-		}
-		tb := stateFirstLayer.show(t, b, engine.PageOptions{Width: w, Height: phoneH})
+		tb := stateFirstLayer.show(t, b, engine.PageOptions{Width: windowWidth(b, phoneW), Height: phoneH})
 		tb.waitFor(`document.fonts.status === 'loaded' && document.querySelector('civic-consent iframe').contentDocument.fonts.status === 'loaded'`)
 		path := filepath.Join(screenshotDir, b.Name()+"-first-layer-phone.png")
 		if err := os.Remove(path); !errors.Is(err, fs.ErrNotExist) {
@@ -75,10 +71,7 @@ func TestScreenshotsDSFR(t *testing.T) {
 	needDSFR(t)
 	require.NoError(t, os.MkdirAll(screenshotDir, 0o755))
 	browsers.Run(t, func(t *testing.T, b engine.Browser) {
-		phone := phoneW
-		if b.Name() == engine.WebKit {
-			phone = webkitMinWidth
-		}
+		phone := windowWidth(b, phoneW)
 		for _, shot := range []struct {
 			name string
 			w, h int

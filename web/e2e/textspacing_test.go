@@ -34,11 +34,7 @@ func TestTextSpacingHidesNothing(t *testing.T) {
 			{"dsfr", dsfrURL, `#cc-prefs button:not([hidden] *), #cc-prefs a[href]:not([hidden] *), #cc-prefs input:not([disabled]):not([hidden] *)`},
 		} {
 			t.Run(site.name, func(t *testing.T) {
-				w := phoneW
-				if b.Name() == engine.WebKit {
-					w = webkitMinWidth
-				}
-				tb := openAt(t, b, site.url+"/", engine.PageOptions{Width: w, Height: phoneH})
+				tb := openAt(t, b, site.url+"/", engine.PageOptions{Width: windowWidth(b, phoneW), Height: phoneH})
 				tb.waitMode("banner")
 				tb.waitFor(textSpacingJS)
 				var l reflowLayout
