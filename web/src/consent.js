@@ -297,9 +297,7 @@
     shadow.appendChild(root);
     document.body.appendChild(el);
     // The page's end keeps clear of the button, as the frame's does (R9),
-    // and so does focus scrolling (WCAG 2.4.11, as keepFocusClear in
-    // frame.js does for the frame): the page's root gets the button's
-    // height as scroll padding, its own where it is more.
+    // and so does focus scrolling (2.4.11; see keepFocusClear in frame.js).
     var room = Math.ceil(fab.getBoundingClientRect().height + 16);
     el.style.setProperty('height', room + 'px', 'important');
     try {

@@ -109,13 +109,11 @@ function bootFrame(window, files, css, themeProperties, trust) {
     }
   }
 
-  // fonts gives this document the page's own fonts of the families the
-  // widget asks for first (the DSFR theme asks for Marianne, which only a
-  // site may serve: the widget ships no font), since a document does not
-  // see its parent's: each @font-face rule of the page's stylesheets for
-  // such a family becomes a FontFace here, its URLs resolved as the page
-  // resolves them. A stylesheet of another origin cannot be read; without
-  // such a rule the next font of the stack shows.
+  // fonts gives this document the page's @font-face rules (as FontFaces,
+  // URLs resolved as the page resolves them) for the families the widget's
+  // font names, since a document does not see its parent's fonts: the DSFR
+  // theme's Marianne, which only a site may serve. Another origin's
+  // stylesheet cannot be read; without a rule the next font shows.
   function fonts() {
     var unquote = function (s) { return s.trim().replace(/^["']|["']$/g, '').toLowerCase(); };
     var first = document.querySelector('.cc-root') || document.body;
@@ -127,12 +125,8 @@ function bootFrame(window, files, css, themeProperties, trust) {
         var src = r.style.getPropertyValue('src').replace(/url\(\s*(["']?)([^"')]+)\1\s*\)/g, function (m, q, u) {
           return 'url("' + new URL(u, base).href + '")';
         });
-        var descriptors = {};
-        var names = { style: 'font-style', weight: 'font-weight', stretch: 'font-stretch', unicodeRange: 'unicode-range', display: 'font-display' };
-        Object.keys(names).forEach(function (d) {
-          var v = r.style.getPropertyValue(names[d]);
-          if (v) descriptors[d] = v;
-        });
+        var descriptors = {}, names = { style: 'font-style', weight: 'font-weight', stretch: 'font-stretch', unicodeRange: 'unicode-range', display: 'font-display' };
+        Object.keys(names).forEach(function (d) { descriptors[d] = r.style.getPropertyValue(names[d]) || undefined; });
         document.fonts.add(new window.FontFace(r.style.getPropertyValue('font-family').trim().replace(/^["']|["']$/g, ''), src, descriptors));
       });
     }
@@ -189,10 +183,9 @@ function bootFrame(window, files, css, themeProperties, trust) {
     }
     apply({ height: b.height });
     if (el.getAttribute('data-mode') !== mode) el.setAttribute('data-mode', mode);
-    // What the frame covers, from its top edge to the bottom of the page's
-    // viewport: the first layer in every position (a centred box too hides
-    // what a browser scrolls to the lower half) and the button; the modal
-    // dialog traps focus and needs no room.
+    // What the frame covers, from its top to the viewport's bottom: the
+    // first layer in any position (a centred box hides the lower half too)
+    // and the button; the modal dialog keeps focus and needs no room.
     var covered = 0;
     if (mode === 'banner' || mode === 'button') {
       covered = Math.max(0, Math.ceil(parent.document.documentElement.clientHeight - el.getBoundingClientRect().top));
@@ -213,17 +206,13 @@ function bootFrame(window, files, css, themeProperties, trust) {
     container.style.setProperty('height', height + 'px', 'important');
   }
 
-  // keepFocusClear keeps the element a visitor focuses with the keyboard
-  // out from under the widget (WCAG 2.2, 2.4.11 and 2.4.12): a browser
-  // scrolls a focused element just into the viewport, where the widget
-  // is, unless the scrolling box's scroll-padding-bottom keeps room there.
-  // Chromium, Firefox and WebKit all apply the root element's scroll
-  // padding to focus scrolling (not the body's), so for as long as the
-  // widget covers the bottom of the page the root gets that height, or the
-  // page's own padding where it is more, from a constructed stylesheet
-  // adopted by the page's document: no attribute of the page changes, and
-  // scroll padding moves nothing. A browser without constructed
-  // stylesheets keeps no room.
+  // keepFocusClear keeps what the keyboard focuses out from under the
+  // widget (WCAG 2.2, 2.4.11, 2.4.12): a browser scrolls a focused element
+  // just into view, where the widget is, unless the scrolling box's
+  // scroll-padding-bottom keeps room. Chromium, Firefox and WebKit apply the
+  // root's to focus scrolling (not the body's), so while the widget covers
+  // the bottom the root gets that height (the page's own where more) from
+  // a stylesheet adopted by the page: no attribute changes, nothing moves.
   var focusRoom = null;
   var focusSheet = null;
   var pagePadding = '';
