@@ -114,6 +114,10 @@ type Site struct {
 	// when empty), PositionBox or PositionCenter. A page may override it
 	// with data-position on the loader's script tag.
 	Position string `json:"position,omitempty"`
+	// Theme is the widget's look and markup: ThemeDefault (when empty) or
+	// ThemeDSFR, the consent manager of the Système de design de l'État.
+	// It changes no wording and no choice: not part of the revision.
+	Theme string `json:"theme,omitempty"`
 	// ConsentMode, when true, makes the widget send Google Consent Mode v2
 	// commands: "default" (every type denied) as soon as the loader runs,
 	// then "update" from the categories' ConsentMode on every choice.
@@ -134,6 +138,18 @@ const (
 
 // Positions lists the positions, the default first.
 var Positions = []string{PositionBar, PositionBox, PositionCenter}
+
+// Themes of the widget.
+const (
+	// ThemeDefault is the widget's own look, which a page themes with its
+	// --cc-* custom properties.
+	ThemeDefault = ""
+	// ThemeDSFR follows the DSFR's consent manager: its banner, its
+	// management dialog (a fieldset of Accepter/Refuser radio buttons per
+	// purpose), its tokens (colours, spacing, focus ring) and the Marianne
+	// font where the site serves it.
+	ThemeDSFR = "dsfr"
+)
 
 // ConsentTypes are the Google Consent Mode v2 types a category may grant.
 var ConsentTypes = []string{"ad_storage", "analytics_storage", "ad_user_data", "ad_personalization"}

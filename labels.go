@@ -45,6 +45,13 @@ const (
 	LabelSaveFailed       Label = "saveFailed"
 	LabelReceiptID        Label = "receiptId"
 
+	// The DSFR theme's management dialog (consent.ThemeDSFR).
+	LabelAccept      Label = "accept"
+	LabelRefuse      Label = "refuse"
+	LabelAllServices Label = "allServices"
+	LabelMoreDetails Label = "moreDetails"
+	LabelConfirm     Label = "confirm"
+
 	LabelPlaceholderService  Label = "placeholderService"
 	LabelPlaceholderCategory Label = "placeholderCategory"
 	LabelPlaceholderLink     Label = "placeholderLink"
@@ -76,6 +83,8 @@ var labelVars = map[Label][]string{
 	LabelPrivacyPolicy: {"provider"},
 	LabelSaveFailed:    nil,
 	LabelReceiptID:     {"id"},
+
+	LabelAccept: nil, LabelRefuse: nil, LabelAllServices: nil, LabelMoreDetails: nil, LabelConfirm: nil,
 
 	LabelPlaceholderService:  {"provider", "service"},
 	LabelPlaceholderCategory: {"category"},

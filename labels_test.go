@@ -110,7 +110,7 @@ func TestValidateLabels(t *testing.T) {
 		msg    string
 	}{
 		{"a language the catalogue does not have", map[string]LabelSet{"de": {LabelAllow: "Erlauben"}}, "labels.de", `language "de" is not one of the catalogue's languages [fr en]`},
-		{"an unknown key", map[string]LabelSet{"en": {"accept": "Accept"}}, "labels.en.accept", `unknown label "accept"`},
+		{"an unknown key", map[string]LabelSet{"en": {"agree": "Agree"}}, "labels.en.agree", `unknown label "agree"`},
 		{"a blank label", map[string]LabelSet{"fr": {LabelAllow: ""}}, "labels.fr.allow", "empty text"},
 		{"a lost placeholder", map[string]LabelSet{"fr": {LabelReceiver: "Destinataire : Google."}}, "labels.fr.receiver", "missing the placeholder {provider}"},
 	} {

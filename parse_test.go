@@ -184,7 +184,7 @@ var fuzzCatalogueSeeds = []string{
 		`"cookies":[{"name":"cookies_preferences","purpose":{"fr":"P"},"lifetime":{"fr":"L"}}]}]}`,
 	`{"site":{"name":{"fr":"S","en":"S"},"policyUrl":{"fr":"/c","en":"https://a.fr/c"},"contact":{"fr":"C","en":"C"},` +
 		`"contactUrl":"mailto:a@a.fr","cookieDomain":"a.fr","maxAgeDays":30,"intro":{"fr":"I","en":"I"},` +
-		`"policyIntro":[{"fr":"P","en":"P"}],"position":"box","consentMode":true},` +
+		`"policyIntro":[{"fr":"P","en":"P"}],"position":"box","theme":"dsfr","consentMode":true},` +
 		`"categories":[{"id":"n","necessary":true,"title":{"fr":"T","en":"T"},"description":{"fr":"D","en":"D"}},` +
 		`{"id":"v","title":{"fr":"T","en":"T"},"description":{"fr":"D","en":"D"},"refusal":{"fr":"R","en":"R"},"consentMode":["ad_storage"]}],` +
 		`"services":[{"id":"p","category":"n","provider":"P","name":{"fr":"N","en":"N"},` +

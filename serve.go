@@ -6,11 +6,16 @@
 //	go run serve.go [-addr 127.0.0.1:8080] [-dir web/dist] [-build]
 //	go run serve.go -catalogue web/catalogues/library.json [-demo library] [-dir DIR]
 //	go run serve.go [-receipts DIR] [-token-file FILE]
+//	go run serve.go -theme dsfr [-catalogue FILE]
 //
 // With -catalogue, the bundle is built from that site's catalogue, into a
 // temporary folder unless -dir names one (never web/dist, which holds the
 // seed's), and the demo host site is the catalogue's own when web/demo has
 // one named like the file (library.json: the library's), else the seed's.
+//
+// With -theme, the bundle is built, as with -catalogue, from the catalogue
+// (the seed's, or -catalogue's) in that theme: -theme dsfr serves the demo
+// site with the widget in the DSFR's look.
 //
 // When the catalogue names a receipts endpoint (site.receipts, as the
 // seed's does), the receipts the widget sends are stored there in a SQLite
@@ -64,6 +69,7 @@ func run() error {
 	receiptsDir := flag.String("receipts", "", "folder of the receipts' SQLite file, receipts.db (default: a temporary folder)")
 	tokenFile := flag.String("token-file", "", "file holding the receipts export token (default $CONSENT_RECEIPTS_TOKEN; none turns the export off)")
 	demo := flag.String("demo", "", `demo host site: "`+site.DemoLibrary+`", or the seed's when empty (default with -catalogue: the file's name, if a demo has it)`)
+	theme := flag.String("theme", "", `the widget's theme, "`+consent.ThemeDSFR+`", over the catalogue's (the seed's or -catalogue's)`)
 	flag.Parse()
 	token, err := receipts.ReadToken(*tokenFile)
 	if err != nil {
@@ -75,6 +81,19 @@ func run() error {
 	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
 
 	cfg := site.Config{Demo: *demo}
+	if *theme != "" {
+		// The catalogue in that theme, in a file of its own to build from.
+		file, remove, err := themed(*catalogue, *theme)
+		if err != nil {
+			return err
+		}
+		defer remove()
+		name := strings.TrimSuffix(filepath.Base(*catalogue), filepath.Ext(*catalogue))
+		if *demo == "" && name == site.DemoLibrary {
+			cfg.Demo = site.DemoLibrary
+		}
+		*catalogue = file
+	}
 	if *catalogue != "" {
 		data, err := os.ReadFile(*catalogue)
 		if err != nil {
@@ -157,4 +176,38 @@ func run() error {
 		defer cancel()
 		return srv.Shutdown(ctx)
 	}
+}
+
+// themed writes the catalogue of file (the seed's when "") with site.theme
+// set to theme into a temporary folder, and returns the file written and
+// what removes the folder.
+func themed(file, theme string) (string, func(), error) {
+	c := consent.Seed()
+	name := "seed"
+	if file != "" {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return "", nil, err
+		}
+		if c, err = consent.ParseCatalogue(data); err != nil {
+			return "", nil, fmt.Errorf("%s is not a valid catalogue:\n%v", file, err)
+		}
+		name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+	}
+	c.Site.Theme = theme
+	data, err := c.JSON()
+	if err != nil {
+		return "", nil, fmt.Errorf("-theme %s: %w", theme, err)
+	}
+	tmp, err := os.MkdirTemp("", "civic-consent-theme-")
+	if err != nil {
+		return "", nil, err
+	}
+	remove := func() { os.RemoveAll(tmp) }
+	out := filepath.Join(tmp, name+"-"+theme+".json")
+	if err := os.WriteFile(out, data, 0o644); err != nil {
+		remove()
+		return "", nil, err
+	}
+	return out, remove, nil
 }

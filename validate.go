@@ -197,6 +197,9 @@ func (v *validator) site(s Site) {
 	default:
 		v.add("site.position", "%q is not one of %q, %q, %q", s.Position, PositionBar, PositionBox, PositionCenter)
 	}
+	if s.Theme != ThemeDefault && s.Theme != ThemeDSFR {
+		v.add("site.theme", "%q is not %q (leave it out for the widget's own look)", s.Theme, ThemeDSFR)
+	}
 }
 
 // categories checks the categories and returns whether each known id is

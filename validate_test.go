@@ -2,6 +2,7 @@ package consent
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -344,4 +345,23 @@ func TestAnOptionalServiceCannotClaimTheWidgetsOwnStorage(t *testing.T) {
 	c := Seed()
 	c.Services[4].Cookies = append(c.Services[4].Cookies, Cookie{Name: RecordCookieName, Purpose: Text{"fr": "x", "en": "x"}, Lifetime: Text{"fr": "x", "en": "x"}})
 	requireFieldError(t, c.Validate(), "services[4].cookies[1].name", "only a necessary service may list it")
+}
+
+func TestThemeIsTheDSFRsOrNone(t *testing.T) {
+	for _, theme := range []string{ThemeDefault, ThemeDSFR} {
+		c := Seed()
+		c.Site.Theme = theme
+		assert.NoError(t, c.Validate(), theme)
+		assert.Equal(t, Seed().Revision(), c.Revision(), "%q: a look is no new wording", theme)
+	}
+	for _, theme := range []string{"DSFR", "dark", " dsfr"} {
+		c := Seed()
+		c.Site.Theme = theme
+		requireFieldError(t, c.Validate(), "site.theme", fmt.Sprintf("%q is not \"dsfr\"", theme))
+	}
+	c, err := ParseCatalogue([]byte(fuzzCatalogueSeeds[0][:len(`{"site":{`)] + `"theme":"dsfr",` + fuzzCatalogueSeeds[0][len(`{"site":{`):]))
+	require.NoError(t, err)
+	assert.Equal(t, ThemeDSFR, c.Site.Theme)
+	_, err = ParseCatalogue([]byte(`{"site":{"theme":true}}`))
+	requireFieldError(t, err, "site.theme", "want string, got bool")
 }

@@ -8,7 +8,9 @@ import (
 
 // Preferences is the modal dialog where a visitor allows or refuses each
 // purpose and each service, with the cookies each one sets (R7, R8, R18).
-// Escape and its close control close it without saving (R21).
+// Escape and its close control close it without saving (R21). In the DSFR
+// theme its content is the DSFR's consent manager (Manager), saved by
+// "Confirmer mes choix".
 type Preferences struct {
 	app.Compo
 
@@ -27,6 +29,7 @@ const (
 // Render draws the dialog.
 func (p *Preferences) Render() app.UI {
 	s := p.Session
+	dsfr := s.Catalogue.Site.Theme == consent.ThemeDSFR
 	return app.Div().Class("cc-backdrop").Body(
 		app.Div().Class("cc-sentinel").TabIndex(0).OnFocus(p.focusTo(prefsLast)),
 		app.Section().
@@ -42,17 +45,22 @@ func (p *Preferences) Render() app.UI {
 					app.H2().ID("cc-prefs-title").Text(s.Label(consent.LabelPreferencesTitle)),
 					app.Button().ID(prefsFirst).Class("cc-close").
 						Aria("label", s.Label(consent.LabelClose)).Title(s.Label(consent.LabelClose)).
-						Text("×").OnClick(p.close),
+						Text(closeText(s, dsfr)).OnClick(p.close),
 				),
 				app.Div().Class("cc-prefs-body").Body(
 					app.P().Text(s.Label(consent.LabelPreferencesIntro)+" "+s.Label(consent.LabelChangeLater)),
 					app.If(s.Catalogue.Site.Receipts != "" && s.RecordID != "", func() app.UI {
 						return app.P().ID("cc-receipt").Class("cc-receipt").Text(s.Label(consent.LabelReceiptID, "id", s.RecordID))
 					}),
-					app.Range(s.Catalogue.Categories).Slice(func(i int) app.UI {
-						return p.category(s.Catalogue.Categories[i])
+					app.If(dsfr, func() app.UI {
+						return &Manager{Session: s}
+					}).Else(func() app.UI {
+						return app.Range(s.Catalogue.Categories).Slice(func(i int) app.UI {
+							return p.category(s.Catalogue.Categories[i])
+						})
 					}),
 				),
+<<<<<<< HEAD
 				app.Div().Class("cc-actions").Body(
 					app.Button().Class("cc-btn").DataSet("action", contract.ActionRefuse).
 						Text(s.Label(consent.LabelRefuseAll)).OnClick(p.refuse),
@@ -61,9 +69,29 @@ func (p *Preferences) Render() app.UI {
 					app.Button().ID(prefsLast).Class("cc-btn").DataSet("action", contract.ActionSave).
 						Text(s.Label(consent.LabelSave)).OnClick(p.save),
 				),
+=======
+				app.If(dsfr, func() app.UI {
+					return app.Ul().Class("cc-buttons").Body(app.Li().Body(p.saveButton(consent.LabelConfirm)))
+				}).Else(func() app.UI {
+					return app.Div().Class("cc-actions").Body(
+						app.Button().Class("cc-btn").DataSet("action", ActionRefuse).
+							Text(s.Label(consent.LabelRefuseAll)).OnClick(p.refuse),
+						app.Button().Class("cc-btn").DataSet("action", ActionAccept).
+							Text(s.Label(consent.LabelAcceptAll)).OnClick(p.accept),
+						p.saveButton(consent.LabelSave),
+					)
+				}),
+>>>>>>> a11y
 			),
 		app.Div().Class("cc-sentinel").TabIndex(0).OnFocus(p.focusTo(prefsFirst)),
 	)
+}
+
+// saveButton records the choice as the dialog shows it; it is the dialog's
+// last control.
+func (p *Preferences) saveButton(label consent.Label) app.UI {
+	return app.Button().ID(prefsLast).Class("cc-btn").DataSet("action", "save").
+		Text(p.Session.Label(label)).OnClick(p.save)
 }
 
 func (p *Preferences) category(cat consent.Category) app.UI {
@@ -106,14 +134,27 @@ func (p *Preferences) service(cat consent.Category, svc consent.Service) app.UI 
 				})
 			}),
 		),
-		app.If(svc.PrivacyURL != "", func() app.UI {
-			return app.P().Body(
-				app.Text(s.Label(consent.LabelReceiver, "provider", svc.Provider)+" "),
-				app.A().Href(svc.PrivacyURL).Target("_blank").Rel("noopener noreferrer").
-					Text(s.Label(consent.LabelPrivacyPolicy, "provider", svc.Provider)),
-			)
-		}),
+		app.If(svc.PrivacyURL != "", func() app.UI { return receiver(s, svc) }),
 	)
+}
+
+// receiver names who receives the data of a service, with a link to their
+// privacy policy, opened outside the widget's small frame (R7).
+func receiver(s *Session, svc consent.Service) app.UI {
+	return app.P().Body(
+		app.Text(s.Label(consent.LabelReceiver, "provider", svc.Provider)+" "),
+		app.A().Href(svc.PrivacyURL).Target("_blank").Rel("noopener noreferrer").
+			Text(s.Label(consent.LabelPrivacyPolicy, "provider", svc.Provider)),
+	)
+}
+
+// closeText is the close control's text: a cross named by its label, or the
+// label itself in the DSFR theme, as the DSFR's dialogs show it.
+func closeText(s *Session, dsfr bool) string {
+	if dsfr {
+		return s.Label(consent.LabelClose)
+	}
+	return "×"
 }
 
 // toggle is a switch whose state is exposed to assistive technology

@@ -57,7 +57,7 @@ func (w *Widget) notify() {
 // Render shows the current view.
 func (w *Widget) Render() app.UI {
 	s := w.Session
-	return app.Div().Class("cc-root").DataSet("view", s.View.String()).Body(
+	return app.Div().Class("cc-root", ThemeClass(s.Catalogue)).DataSet("view", s.View.String()).Body(
 		app.If(s.View == frame.ViewBanner, func() app.UI {
 			return &Banner{Session: s, OnChoice: w.record, OnCustomise: w.open}
 		}).

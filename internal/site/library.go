@@ -180,10 +180,7 @@ func (l *library) page(name string, status int) http.HandlerFunc {
 			VideoLink:   "https://vimeo.example.com/824804225",
 			Player:      LibraryVideoPlayer + "/api/player.js",
 		}
-		switch p := r.URL.Query().Get("position"); p {
-		case consent.PositionBar, consent.PositionBox, consent.PositionCenter:
-			data.Position = p
-		}
+		data.Position = positionParam(r)
 		for _, other := range slices.Sorted(maps.Keys(libraryChromes)) {
 			if other != lang {
 				data.Others = append(data.Others, otherLang{Lang: other, Name: libraryChromes[other].LangName, URL: langURL(r.URL.Path, other)})

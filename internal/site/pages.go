@@ -57,6 +57,9 @@ type pageData struct {
 	// Loaders is how many times the page includes the widget's loader:
 	// 1, or 0 or 2 for a test variant (see loaderTags).
 	Loaders int
+	// Position is the first layer's place the page asks for with
+	// ?position=, for trying each; empty leaves the catalogue's.
+	Position string
 }
 
 // otherLang is a link to the same page in another language.
@@ -147,6 +150,7 @@ func (p *pages) render(w http.ResponseWriter, r *http.Request, name, path string
 		Form:     form,
 		GPC:      r.URL.Query().Get("gpc") == "1",
 		Loaders:  loaderTags(r),
+		Position: positionParam(r),
 	}
 	for _, other := range slices.Sorted(maps.Keys(chromes)) {
 		if other != lang {

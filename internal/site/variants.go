@@ -3,6 +3,8 @@ package site
 import (
 	"net/http"
 	"regexp"
+
+	consent "github.com/civic-consent/consent"
 )
 
 // Every demo page has two variants for the browser tests, asked for with a
@@ -51,4 +53,15 @@ func loaderTags(r *http.Request) int {
 		return 2
 	}
 	return 1
+}
+
+// positionParam is the first layer's position a demo page asks for with
+// ?position=bar|box|center, so that each can be tried on any page; "" (the
+// catalogue's) for anything else.
+func positionParam(r *http.Request) string {
+	switch p := r.URL.Query().Get("position"); p {
+	case consent.PositionBar, consent.PositionBox, consent.PositionCenter:
+		return p
+	}
+	return ""
 }

@@ -67,3 +67,25 @@ func TestHardening9TrustedTypesVariant(t *testing.T) {
 		}
 	}
 }
+
+func TestPositionQueryPlacesTheFirstLayerOnEveryPage(t *testing.T) {
+	h := newSite(t, fakeBundle(t))
+	for _, path := range append(pagePaths, "/no-such-page") {
+		for query, tag := range map[string]string{
+			"?position=box":               `<script src="/consent/consent.js" defer data-position="box"></script>`,
+			"?position=center&lang=en":    `<script src="/consent/consent.js" defer data-position="center"></script>`,
+			"?position=bar&twice=1":       `<script src="/consent/consent.js" defer data-position="bar"></script>`,
+			"?position=%22%3E%3Cb%3E":     loaderTag,
+			"?position=top":               loaderTag,
+			"?position=center&nowidget=1": "",
+		} {
+			page := do(h, http.MethodGet, path+query).Body.String()
+			if tag == "" {
+				assert.NotContains(t, page, "consent.js", path+query)
+				continue
+			}
+			assert.Contains(t, page, tag+"\n", path+query)
+			assert.Equal(t, strings.Count(page, "consent.js"), strings.Count(page, tag), "%s: every loader tag carries the position", path+query)
+		}
+	}
+}

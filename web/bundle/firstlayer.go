@@ -94,7 +94,7 @@ func parseBody(markup string) ([]*html.Node, error) {
 // rather than being shown as they are, and which validation restricts to
 // plain ASCII words.
 var structural = map[reflect.Type][]string{
-	reflect.TypeFor[consent.Site]():     {"Position"},
+	reflect.TypeFor[consent.Site]():     {"Position", "Theme"},
 	reflect.TypeFor[consent.Category](): {"ID", "ConsentMode"},
 	reflect.TypeFor[consent.Service]():  {"ID", "Category"},
 	reflect.TypeFor[consent.Loader]():   {"Placement"},

@@ -26,7 +26,9 @@ func library(t *testing.T) *consent.Catalogue {
 }
 
 func TestHardening1FirstLayerOfEachShippedCatalogueIsWhatTheComponentsMeant(t *testing.T) {
-	for name, c := range map[string]*consent.Catalogue{"seed": consent.Seed(), "library": library(t)} {
+	dsfr := consent.Seed()
+	dsfr.Site.Theme = consent.ThemeDSFR
+	for name, c := range map[string]*consent.Catalogue{"seed": consent.Seed(), "library": library(t), "seed in the DSFR theme": dsfr} {
 		for _, lang := range c.Languages() {
 			t.Run(name+"/"+lang, func(t *testing.T) {
 				body, err := firstLayer(c, lang)

@@ -21,38 +21,57 @@ import (
 // light and dark defaults, and each theme a shipped host page sets over
 // them (the library demo's, light and dark). R22 holds in every one.
 
-var (
-	customProperty = regexp.MustCompile(`(--cc-[a-z-]+)\s*:\s*([^;]+);`)
-	darkMedia      = regexp.MustCompile(`@media\s*\(prefers-color-scheme:\s*dark\)\s*\{`)
-)
+var customProperty = regexp.MustCompile(`(--cc-[a-z-]+)\s*:\s*([^;]+);`)
 
-// themeBlocks returns the custom properties a stylesheet sets at its top
-// level (light) and inside its prefers-color-scheme: dark block.
-func themeBlocks(t *testing.T, path string) (light, dark map[string]string) {
+// themeBlocks returns the custom properties that a stylesheet's rules for
+// selector (as written, e.g. ":root, :host") set at its top level (light)
+// and inside its prefers-color-scheme: dark block.
+func themeBlocks(t *testing.T, path, selector string) (light, dark map[string]string) {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
 	css := regexp.MustCompile(`(?s)/\*.*?\*/`).ReplaceAllString(string(data), "")
-	loc := darkMedia.FindStringIndex(css)
-	require.NotNil(t, loc, "%s has no dark scheme", path)
-	// The media block ends where its braces balance.
-	depth, end := 1, loc[1]
-	for ; depth > 0; end++ {
-		switch css[end] {
-		case '{':
-			depth++
-		case '}':
-			depth--
+	light, dark = map[string]string{}, map[string]string{}
+	sawDark := false
+	// walk reads the rules of css, a stylesheet or a media block's inside.
+	var walk func(css string, into map[string]string)
+	walk = func(css string, into map[string]string) {
+		for {
+			open := strings.IndexByte(css, '{')
+			if open < 0 {
+				return
+			}
+			prelude := strings.Join(strings.Fields(css[:open]), " ")
+			// The block ends where its braces balance.
+			depth, end := 1, open+1
+			for ; depth > 0; end++ {
+				require.Less(t, end, len(css), "%s: unbalanced braces after %q", path, prelude)
+				switch css[end] {
+				case '{':
+					depth++
+				case '}':
+					depth--
+				}
+			}
+			inside := css[open+1 : end-1]
+			switch {
+			case strings.HasPrefix(prelude, "@media (prefers-color-scheme: dark)"):
+				sawDark = true
+				walk(inside, dark)
+			case strings.HasPrefix(prelude, "@"):
+				walk(inside, map[string]string{})
+			case prelude == selector:
+				for _, p := range customProperty.FindAllStringSubmatch(inside, -1) {
+					into[p[1]] = strings.TrimSpace(p[2])
+				}
+			}
+			css = css[end:]
 		}
 	}
-	props := func(s string) map[string]string {
-		m := map[string]string{}
-		for _, p := range customProperty.FindAllStringSubmatch(s, -1) {
-			m[p[1]] = strings.TrimSpace(p[2])
-		}
-		return m
-	}
-	return props(css[:loc[0]] + css[end:]), props(css[loc[1]:end])
+	walk(css, light)
+	require.True(t, sawDark, "%s has no dark scheme", path)
+	require.NotEmpty(t, light, "%s sets no property for %s", path, selector)
+	return light, dark
 }
 
 // overlay is base with the host's values on top.
@@ -104,14 +123,17 @@ func contrast(a, b rgb) float64 {
 	return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
 }
 
-// pairs are the colours the widget's stylesheet puts on each other, with
-// the ratio each needs: 4.5 for text (R22), 3 for the edges of controls and
-// the focus ring (WCAG 1.4.11).
-var pairs = []struct {
+// colourPair is a colour the widget's stylesheet puts on another, with the
+// ratio it needs: 4.5 for text (R22), 3 for the edges of controls and the
+// focus ring (WCAG 1.4.11).
+type colourPair struct {
 	fg, bg string
 	min    float64
 	what   string
-}{
+}
+
+// pairs are the colour pairs of every theme.
+var pairs = []colourPair{
 	{"--cc-fg", "--cc-bg", 4.5, "text"},
 	{"--cc-muted", "--cc-bg", 4.5, "secondary text (refusal, always on)"},
 	{"--cc-accent-fg", "--cc-accent", 4.5, "button text"},
@@ -122,17 +144,37 @@ var pairs = []struct {
 	{"--cc-accent-fg", "--cc-accent", 3, "a switched-on toggle's knob"},
 }
 
+// dsfrPairs are the colours the DSFR theme adds: the banner's grey, its
+// titles, and the primary buttons' hover.
+var dsfrPairs = []colourPair{
+	{"--cc-fg", "--cc-dsfr-contrast", 4.5, "the banner's text"},
+	{"--cc-muted", "--cc-dsfr-contrast", 4.5, "secondary text on the banner"},
+	{"--cc-dsfr-title", "--cc-dsfr-contrast", 4.5, "the banner's title"},
+	{"--cc-dsfr-title", "--cc-bg", 4.5, "the manager's titles"},
+	{"--cc-accent", "--cc-dsfr-contrast", 4.5, "the secondary button's text on the banner"},
+	{"--cc-accent", "--cc-bg", 4.5, "the secondary button's text, the close control"},
+	{"--cc-accent-fg", "--cc-dsfr-hover", 4.5, "a primary button's text, hovered"},
+	{"--cc-focus", "--cc-dsfr-contrast", 3, "focus ring on the banner"},
+}
+
 func TestR22ContrastInEveryShippedTheme(t *testing.T) {
-	light, dark := themeBlocks(t, "../src/consent.css")
-	libLight, libDark := themeBlocks(t, "../demo/static/library.css")
+	light, dark := themeBlocks(t, "../src/consent.css", ":root, :host")
+	libLight, libDark := themeBlocks(t, "../demo/static/library.css", ":root")
+	dsfrLight, dsfrDark := themeBlocks(t, "../src/consent.css", ".cc-theme-dsfr")
 	themes := map[string]map[string]string{
 		"default light": light,
 		"default dark":  overlay(light, dark),
 		"library light": overlay(light, libLight),
 		"library dark":  overlay(overlay(light, dark), overlay(libLight, libDark)),
+		"dsfr light":    overlay(light, dsfrLight),
+		"dsfr dark":     overlay(overlay(light, dark), overlay(dsfrLight, dsfrDark)),
 	}
 	for name, theme := range themes {
-		for _, p := range pairs {
+		all := pairs
+		if strings.HasPrefix(name, "dsfr") {
+			all = append(slices.Clone(pairs), dsfrPairs...)
+		}
+		for _, p := range all {
 			fg, err := parseColour(theme[p.fg])
 			require.NoError(t, err, "%s %s", name, p.fg)
 			bg, err := parseColour(theme[p.bg])
@@ -160,7 +202,7 @@ func TestContrastFormula(t *testing.T) {
 // integration guide documents each, and the loader's modules name none
 // themselves but take the list from the contract.
 func TestThemePropertiesAreOneList(t *testing.T) {
-	light, dark := themeBlocks(t, "../src/consent.css")
+	light, dark := themeBlocks(t, "../src/consent.css", ":root, :host")
 	want := slices.Sorted(slices.Values(contract.ThemeProperties))
 	assert.Equal(t, want, slices.Sorted(maps.Keys(light)), "consent.css declares a default for each listed property, and no other")
 	for k := range dark {

@@ -18,9 +18,10 @@ import (
 // audits use, in the host page and in the widget's frame.
 
 // axeTags are the rule sets run. RGAA 4.1 builds on WCAG 2.1 A and AA;
+// wcag22aa adds what axe checks of WCAG 2.2 AA (target size, 2.5.8);
 // best-practice adds the checks that are not criteria of it but that a
 // screen reader user notices (landmarks, heading order, a dialog's name).
-var axeTags = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"}
+var axeTags = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"}
 
 // frameOnlyOff are the rules not run in the widget's frame on its own:
 // they judge a whole page (one main landmark, one h1), the frame is a part
@@ -189,6 +190,7 @@ func TestR21AxeFindsNoViolation(t *testing.T) {
 				// The audit did see the widget: the frame has buttons, and
 				// axe checked each for an accessible name.
 				assert.Positive(t, widget.passed("button-name"), "axe-core did not audit the widget's buttons")
+				assert.Positive(t, widget.passed("target-size"), "axe-core did not measure the widget's targets (2.5.8)")
 			})
 		}
 	})
@@ -313,6 +315,18 @@ func (tb *tab) pressKey(key string) {
 	require.NoError(tb.t, tb.Press(key), "pressing %s", key)
 }
 
+// customiseByKeyboard opens the preferences from the first layer, just
+// shown, by keyboard: Tab to "Personnaliser", Enter; focus is then inside.
+func (tb *tab) customiseByKeyboard() {
+	tb.t.Helper()
+	tb.waitMode("banner")
+	tb.waitFocus(`f.key === 'cc-banner'`)
+	tb.tabTo("customise", 5)
+	tb.pressKey("Enter")
+	tb.waitMode("modal")
+	tb.waitFocus(`f.inPrefs`)
+}
+
 // tabTo presses Tab until the focused element has the given key, and fails
 // if it does not come within max presses.
 func (tb *tab) tabTo(key string, max int) {
@@ -395,12 +409,7 @@ func TestR21KeyboardFirstLayerAndPreferences(t *testing.T) {
 func TestR21KeyboardTogglesAndSave(t *testing.T) {
 	browsers.Run(t, func(t *testing.T, b engine.Browser) {
 		tb := open(t, b, "/contact", engine.PageOptions{})
-		tb.waitMode("banner")
-		tb.waitFocus(`f.key === 'cc-banner'`)
-		tb.tabTo("customise", 5)
-		tb.pressKey("Enter")
-		tb.waitMode("modal")
-		tb.waitFocus(`f.inPrefs`)
+		tb.customiseByKeyboard()
 
 		// Each switch, by Space then Enter: on, then off again.
 		flip := func(id, key, want string) {
@@ -496,6 +505,15 @@ var reflowViewports = []struct {
 // runs at this width, the narrowest that engine can show.
 const webkitMinWidth = 480
 
+// windowWidth is the width asked for, or the narrowest the engine's
+// driver can make where that is wider.
+func windowWidth(b engine.Browser, w int) int {
+	if b.Name() == engine.WebKit && w < webkitMinWidth {
+		return webkitMinWidth
+	}
+	return w
+}
+
 // ctrlBox is a control's place in the top viewport, in CSS px.
 type ctrlBox struct {
 	Key                      string
@@ -587,11 +605,7 @@ func TestR22Reflow(t *testing.T) {
 	browsers.Run(t, func(t *testing.T, b engine.Browser) {
 		for _, vp := range reflowViewports {
 			t.Run(vp.name, func(t *testing.T) {
-				w := vp.w
-				if b.Name() == engine.WebKit && w < webkitMinWidth {
-					w = webkitMinWidth
-				}
-				tb := stateFirstLayer.show(t, b, engine.PageOptions{Width: w, Height: vp.h})
+				tb := stateFirstLayer.show(t, b, engine.PageOptions{Width: windowWidth(b, vp.w), Height: vp.h})
 
 				// The first layer: every control visible at once, none on
 				// another, nothing to scroll sideways or down to.

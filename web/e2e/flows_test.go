@@ -94,17 +94,25 @@ func TestR14R15R16WithdrawalStopsGoogle(t *testing.T) {
 		tb.waitMode("modal")
 		tb.click(frame(`.cc-prefs [data-action=refuse]`)) // R15: one step
 		tb.waitMode("button")
-		assert.False(t, tb.record().Services["recaptcha"])
-		assert.Equal(t, 0, tb.num(`document.querySelectorAll('script[src*="recaptcha"], .g-recaptcha iframe').length`))
-		assert.Equal(t, 1, tb.num(`document.querySelectorAll('civic-consent-placeholder').length`))
-		var key any
-		tb.eval(`localStorage.getItem('_grecaptcha')`, &key)
-		assert.Nil(t, key, "R16: first-party traces cleared")
+		assertWithdrawn(t, tb)
 
 		proxy.Reset()
 		tb.load("/contact")
 		assert.Empty(t, thirdParty(t), "R16: after withdrawal and reload, nothing leaves for Google or anyone else")
 	})
+}
+
+// assertWithdrawn checks the contact page once reCAPTCHA was withdrawn:
+// refused in the record, its script and frame gone, its placeholder back,
+// its first-party key cleared (R16).
+func assertWithdrawn(t *testing.T, tb *tab) {
+	t.Helper()
+	assert.False(t, tb.record().Services["recaptcha"])
+	assert.Equal(t, 0, tb.num(`document.querySelectorAll('script[src*="recaptcha"], .g-recaptcha iframe').length`))
+	assert.Equal(t, 1, tb.num(`document.querySelectorAll('civic-consent-placeholder').length`))
+	var key any
+	tb.eval(`localStorage.getItem('_grecaptcha')`, &key)
+	assert.Nil(t, key, "R16: first-party traces cleared")
 }
 
 func TestR17PlaceholderAllowLoadsRecaptcha(t *testing.T) {

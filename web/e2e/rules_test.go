@@ -436,12 +436,13 @@ const contrast = (el) => {
 };
 `
 
-// choiceButtonsJS lists every element in the first layer's action row.
+// choiceButtonsJS lists every element in the first layer's action row
+// (the buttons of its list, in the DSFR theme).
 const choiceButtonsJS = `(() => {
 ` + contrastJS + `
 const f = document.querySelector('civic-consent iframe'), fr = f.getBoundingClientRect();
 const d = f.contentDocument;
-return Array.from(d.querySelectorAll('#cc-banner .cc-actions > *'), (el) => {
+return Array.from(d.querySelectorAll('#cc-banner .cc-actions > *, #cc-banner .cc-buttons > li > *'), (el) => {
 	const cs = d.defaultView.getComputedStyle(el), r = el.getBoundingClientRect();
 	const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
 	const inFrame = d.elementFromPoint(cx, cy), onTop = document.elementFromPoint(fr.left + cx, fr.top + cy);

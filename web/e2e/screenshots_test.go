@@ -49,10 +49,67 @@ return true;
 	})
 }
 
+// TestScreenshotsPhone shows the first layer on a phone (see windowWidth
+// for WebKit).
+func TestScreenshotsPhone(t *testing.T) {
+	require.NoError(t, os.MkdirAll(screenshotDir, 0o755))
+	browsers.Run(t, func(t *testing.T, b engine.Browser) {
+		tb := stateFirstLayer.show(t, b, engine.PageOptions{Width: windowWidth(b, phoneW), Height: phoneH})
+		tb.waitFor(`document.fonts.status === 'loaded' && document.querySelector('civic-consent iframe').contentDocument.fonts.status === 'loaded'`)
+		path := filepath.Join(screenshotDir, b.Name()+"-first-layer-phone.png")
+		if err := os.Remove(path); !errors.Is(err, fs.ErrNotExist) {
+			require.NoError(t, err, "removing the last run's %s", path)
+		}
+		require.NoError(t, tb.Screenshot(path))
+		assertScreenshotOf(t, path, phoneW, phoneH)
+	})
+}
+
+// TestScreenshotsDSFR shows the DSFR theme: its banner on a desktop and on
+// a phone, and its manager with a purpose's details open.
+func TestScreenshotsDSFR(t *testing.T) {
+	needDSFR(t)
+	require.NoError(t, os.MkdirAll(screenshotDir, 0o755))
+	browsers.Run(t, func(t *testing.T, b engine.Browser) {
+		phone := windowWidth(b, phoneW)
+		for _, shot := range []struct {
+			name string
+			w, h int
+			st   int // of dsfrStates
+		}{
+			{"dsfr-first-layer", 1280, 800, 0},
+			{"dsfr-first-layer-phone", phone, phoneH, 0},
+			{"dsfr-manager", 1280, 800, 1},
+		} {
+			t.Run(shot.name, func(t *testing.T) {
+				tb := openAt(t, b, dsfrURL+"/", engine.PageOptions{Width: shot.w, Height: shot.h})
+				st := dsfrStates[shot.st]
+				if st.reach != nil {
+					st.reach(tb)
+				}
+				tb.waitMode(st.mode)
+				tb.waitFor(`document.fonts.status === 'loaded' && document.querySelector('civic-consent iframe').contentDocument.fonts.status === 'loaded'`)
+				path := filepath.Join(screenshotDir, b.Name()+"-"+shot.name+".png")
+				if err := os.Remove(path); !errors.Is(err, fs.ErrNotExist) {
+					require.NoError(t, err, "removing the last run's %s", path)
+				}
+				require.NoError(t, tb.Screenshot(path))
+				assertScreenshotOf(t, path, min(shot.w, phoneW), min(shot.h, 400))
+			})
+		}
+	})
+}
+
 // assertScreenshot checks that path is a whole PNG of a real page: at least
 // 640×400, not one flat colour, and not so small a file that it could not
 // hold the widget.
 func assertScreenshot(t *testing.T, path string) {
+	t.Helper()
+	assertScreenshotOf(t, path, 640, 400)
+}
+
+// assertScreenshotOf is assertScreenshot for a page at least w×h.
+func assertScreenshotOf(t *testing.T, path string, w, h int) {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
@@ -60,8 +117,8 @@ func assertScreenshot(t *testing.T, path string) {
 	img, err := png.Decode(bytes.NewReader(data))
 	require.NoError(t, err, "%s is not a valid PNG", path)
 	size := img.Bounds().Size()
-	assert.GreaterOrEqual(t, size.X, 640, "%s width", path)
-	assert.GreaterOrEqual(t, size.Y, 400, "%s height", path)
+	assert.GreaterOrEqual(t, size.X, w, "%s width", path)
+	assert.GreaterOrEqual(t, size.Y, h, "%s height", path)
 	assert.Greater(t, colours(img, 3), 16, "%s is nearly one flat colour", path)
 }
 

@@ -13,6 +13,8 @@
  * frame resize only when the size it wants differs from the size it has.
  */
 import { fabRoom } from './button.js';
+import { copyFonts } from './fonts.js';
+import { focusRoom } from './room.js';
 import { runner } from './run.js';
 
 /**
@@ -119,13 +121,11 @@ export function bootFrame(w, ctx) {
   function place() {
     const position = root.getAttribute(NAMES.attrPosition);
     const b = box(position);
-    let reserved = 0;
     if (mode === NAMES.modeButton) {
       const fab = document.querySelector('.cc-fab');
       const room = fab ? fabRoom(fab) : { width: 0, height: 0 };
       b.width = room.width + 'px';
       b.height = room.height + 'px';
-      reserved = room.height;
     }
     apply({
       visibility: mode === NAMES.modePending ? 'hidden' : 'visible',
@@ -136,19 +136,27 @@ export function bootFrame(w, ctx) {
     });
     if (mode === NAMES.modeBanner) {
       const content = document.body.firstElementChild;
-      const height = Math.ceil(content ? content.getBoundingClientRect().height : 0);
-      b.height = height + 'px';
-      if (position !== 'center') reserved = height;
+      b.height = Math.ceil(content ? content.getBoundingClientRect().height : 0) + 'px';
     }
     apply({ height: b.height });
     if (el.getAttribute(NAMES.attrMode) !== mode) el.setAttribute(NAMES.attrMode, mode);
-    reserve(reserved);
+    // What the frame covers, from its top to the viewport's bottom: the
+    // first layer in any position (a centred box hides the lower half too)
+    // and the button; the modal dialog keeps focus and needs no room.
+    let covered = 0;
+    if (mode === NAMES.modeBanner || mode === NAMES.modeButton) {
+      covered = Math.max(0, Math.ceil(parent.document.documentElement.clientHeight - el.getBoundingClientRect().top));
+    }
+    reserve(covered);
+    keepFocusClear(covered);
   }
+  const keepFocusClear = focusRoom(parent);
 
   // reserve gives the widget's container, at the end of the page, the height
   // of what the frame covers at the bottom of the viewport, so that the end
-  // of the page can always be scrolled into view (R9). Nothing above it
-  // moves: the page's layout does not shift.
+  // of the page can always be scrolled out from under the widget (R9, and
+  // focus: room.js). Nothing above it moves: the page's layout does not
+  // shift.
   let reservedHeight = null;
   function reserve(height) {
     const container = el.parentNode;
@@ -342,6 +350,7 @@ export function bootFrame(w, ctx) {
   const queued = root.getAttribute('data-queued');
   if (queued) queues.page.push(queued);
   theme();
+  copyFonts(w);
   if (w.matchMedia) w.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', theme);
   new w.ResizeObserver(place).observe(document.body);
   w.addEventListener('resize', place);

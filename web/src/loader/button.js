@@ -6,16 +6,18 @@
  * The frame comes, with the programs, when the button or anything else
  * needs it; the button goes when the frame shows its first view. */
 import { BUNDLE } from './bundle.js';
+import { focusRoom } from './room.js';
 
 /**
  * showButton puts the button in the page; onOpen runs when it is used. It
- * returns the button's element, or null where the browser has no shadow
- * roots or constructed stylesheets (the frame then shows the button).
+ * returns the button's element, whose remove() also gives back the room it
+ * kept, or null where the browser has no shadow roots or constructed
+ * stylesheets (the frame then shows the button).
  * @param {string} lang
  * @param {Trust} trust
  * @param {() => CSSStyleSheet} sheet
  * @param {(opener: Element) => void} onOpen
- * @returns {HTMLElement | null}
+ * @returns {{remove: () => void} | null}
  */
 export function showButton(lang, trust, sheet, onOpen) {
   const el = document.createElement(NAMES.tagButton);
@@ -45,9 +47,18 @@ export function showButton(lang, trust, sheet, onOpen) {
     onOpen(b);
   });
   document.body.appendChild(el);
-  // The page's end keeps clear of the button, as the frame's does (R9).
-  el.style.setProperty('height', fabRoom(shadow.querySelector('.cc-fab')).height + 'px', 'important');
-  return el;
+  // The page's end and focus scrolling keep clear of the button, as the
+  // frame does (R9, 2.4.11).
+  const room = fabRoom(shadow.querySelector('.cc-fab')).height;
+  el.style.setProperty('height', room + 'px', 'important');
+  const keep = focusRoom(window);
+  keep(room);
+  return {
+    remove() {
+      keep(0);
+      el.remove();
+    }
+  };
 }
 
 /**
