@@ -2,6 +2,7 @@ package app
 
 import (
 	consent "github.com/civic-consent/consent"
+	"github.com/civic-consent/consent/wasm/contract"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -27,11 +28,11 @@ func (d *DSFRBanner) Render() app.UI {
 		app.H2().ID("cc-banner-title").Class("cc-banner-title").Text(s.Label(consent.LabelTitle)),
 		bannerText(s),
 		app.Ul().Class("cc-buttons").Body(
-			app.Li().Body(app.Button().Class("cc-btn").DataSet("action", ActionAccept).
+			app.Li().Body(app.Button().Class("cc-btn").DataSet("action", contract.ActionAccept).
 				Text(s.Label(consent.LabelAcceptAll)).OnClick(b.accept)),
-			app.Li().Body(app.Button().Class("cc-btn").DataSet("action", ActionRefuse).
+			app.Li().Body(app.Button().Class("cc-btn").DataSet("action", contract.ActionRefuse).
 				Text(s.Label(consent.LabelRefuseAll)).OnClick(b.refuse)),
-			app.Li().Body(app.Button().Class("cc-btn", "cc-btn-secondary").DataSet("action", ActionCustomise).
+			app.Li().Body(app.Button().Class("cc-btn", "cc-btn-secondary").DataSet("action", contract.ActionCustomise).
 				Aria("haspopup", "dialog").Text(s.Label(consent.LabelCustomise)).OnClick(b.customise)),
 		),
 	)

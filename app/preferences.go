@@ -60,28 +60,17 @@ func (p *Preferences) Render() app.UI {
 						})
 					}),
 				),
-<<<<<<< HEAD
-				app.Div().Class("cc-actions").Body(
-					app.Button().Class("cc-btn").DataSet("action", contract.ActionRefuse).
-						Text(s.Label(consent.LabelRefuseAll)).OnClick(p.refuse),
-					app.Button().Class("cc-btn").DataSet("action", contract.ActionAccept).
-						Text(s.Label(consent.LabelAcceptAll)).OnClick(p.accept),
-					app.Button().ID(prefsLast).Class("cc-btn").DataSet("action", contract.ActionSave).
-						Text(s.Label(consent.LabelSave)).OnClick(p.save),
-				),
-=======
 				app.If(dsfr, func() app.UI {
 					return app.Ul().Class("cc-buttons").Body(app.Li().Body(p.saveButton(consent.LabelConfirm)))
 				}).Else(func() app.UI {
 					return app.Div().Class("cc-actions").Body(
-						app.Button().Class("cc-btn").DataSet("action", ActionRefuse).
+						app.Button().Class("cc-btn").DataSet("action", contract.ActionRefuse).
 							Text(s.Label(consent.LabelRefuseAll)).OnClick(p.refuse),
-						app.Button().Class("cc-btn").DataSet("action", ActionAccept).
+						app.Button().Class("cc-btn").DataSet("action", contract.ActionAccept).
 							Text(s.Label(consent.LabelAcceptAll)).OnClick(p.accept),
 						p.saveButton(consent.LabelSave),
 					)
 				}),
->>>>>>> a11y
 			),
 		app.Div().Class("cc-sentinel").TabIndex(0).OnFocus(p.focusTo(prefsFirst)),
 	)
@@ -90,7 +79,7 @@ func (p *Preferences) Render() app.UI {
 // saveButton records the choice as the dialog shows it; it is the dialog's
 // last control.
 func (p *Preferences) saveButton(label consent.Label) app.UI {
-	return app.Button().ID(prefsLast).Class("cc-btn").DataSet("action", "save").
+	return app.Button().ID(prefsLast).Class("cc-btn").DataSet("action", contract.ActionSave).
 		Text(p.Session.Label(label)).OnClick(p.save)
 }
 

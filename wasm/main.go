@@ -58,6 +58,9 @@ func run(f *frame.Frame) error {
 	if err != nil {
 		return err
 	}
+	// Three tasks: reading what the page needs, applying the stored
+	// choice, then the views and what was clicked meanwhile.
+	frame.Yield()
 	styleURL, _ := f.Text("cc-style-url")
 	shown, _ := frame.ParseView(f.RootAttr(contract.AttrMode))
 	p := &program{frame: f, views: frame.NewViews(screen{f}, shown)}
@@ -69,6 +72,7 @@ func run(f *frame.Frame) error {
 		Changed: p.changed,
 	})
 	d := p.gate.Start()
+	frame.Yield()
 	queue, err := f.TakeQueue("page")
 	if err != nil {
 		return err

@@ -22,16 +22,16 @@ func (f *Frame) Catalogue() (*consent.Catalogue, error) {
 	if err != nil {
 		return nil, err
 	}
-	return decodeCatalogue(v, f.RootAttr(contract.AttrRevision))
+	return DecodeCatalogue(v, f.RootAttr(contract.AttrRevision))
 }
 
-// decodeCatalogue reads a catalogue from a JavaScript object and checks its
+// DecodeCatalogue reads a catalogue from a JavaScript object and checks its
 // revision. The page program
 // reads the JavaScript object rather than the JSON text because Go's
 // encoding/json would be a sixth of its download; reflect is linked in
 // any case. Like consent.ParseCatalogue, it refuses a field the model does
 // not have and a value of the wrong type, naming where.
-func decodeCatalogue(v safejs.Value, revision string) (*consent.Catalogue, error) {
+func DecodeCatalogue(v safejs.Value, revision string) (*consent.Catalogue, error) {
 	c := &consent.Catalogue{}
 	if err := decode(v, reflect.ValueOf(c).Elem(), "catalogue"); err != nil {
 		return nil, fmt.Errorf("the catalogue in consent.js is not valid: %w", err)

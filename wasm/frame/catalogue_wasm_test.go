@@ -43,7 +43,7 @@ func TestTheCatalogueFromJavaScriptIsTheCatalogue(t *testing.T) {
 	perLang.Site.PolicyURL = consent.LangURL{ByLang: map[string]string{"fr": "/charte-cookies", "en": "/en/cookies"}}
 	perLang.Labels = map[string]consent.LabelSet{"en": {consent.LabelRefuseAll: "Refuse all"}}
 	for name, c := range map[string]*consent.Catalogue{"seed": consent.Seed(), "library": lib, "policy URL per language and labels": perLang} {
-		got, err := decodeCatalogue(parsed(t, c), c.Revision())
+		got, err := DecodeCatalogue(parsed(t, c), c.Revision())
 		require.NoError(t, err, name)
 		assert.Equal(t, c, got, name)
 	}
@@ -51,7 +51,7 @@ func TestTheCatalogueFromJavaScriptIsTheCatalogue(t *testing.T) {
 
 func TestACatalogueChangedAfterTheBuildIsRefused(t *testing.T) {
 	c := consent.Seed()
-	_, err := decodeCatalogue(parsed(t, c), "000000000000")
+	_, err := DecodeCatalogue(parsed(t, c), "000000000000")
 	assert.ErrorContains(t, err, "not the 000000000000 the build wrote")
 
 	for text, want := range map[string]string{
@@ -61,7 +61,7 @@ func TestACatalogueChangedAfterTheBuildIsRefused(t *testing.T) {
 		`{"categories": [{"id": 1}]}`:                      "catalogue.categories[0].id: number, want string",
 		`{"services": [{"loader": {"params": {"a": 1}}}]}`: "catalogue.services[0].loader.params.a: number, want string",
 	} {
-		_, err := decodeCatalogue(parse(t, text), "")
+		_, err := DecodeCatalogue(parse(t, text), "")
 		assert.ErrorContains(t, err, want, text)
 	}
 }

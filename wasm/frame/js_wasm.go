@@ -288,3 +288,23 @@ func (f *Frame) ShowAlert() error {
 	_, err = root.Call("append", alert)
 	return err
 }
+
+// Yield lets the browser run what waits (input, painting) and returns in a
+// task of its own: a program's start is then several short tasks rather
+// than one long one. Go gives the browser back its thread only when every
+// goroutine waits, so this waits for a timer's callback.
+func Yield() {
+	done := make(chan struct{})
+	fn, err := safejs.FuncOf(func(safejs.Value, []safejs.Value) any {
+		close(done)
+		return nil
+	})
+	if err != nil {
+		return
+	}
+	defer fn.Release()
+	if _, err := safejs.Global().Call("setTimeout", fn, 0); err != nil {
+		return
+	}
+	<-done
+}

@@ -143,6 +143,8 @@ export interface BootContext {
   trust: Trust;
   nonce: string;
   catalogue: object;
+  /** The catalogue's JSON, for the warm-up worker. */
+  catalogueText: string;
   remember(action: string): void;
   forget(): void;
   shown(mode: string): void;

@@ -5,7 +5,8 @@
  * the thread that first calls it, sharing that code with every instance of
  * the same module. The module goes back to the page, whose own start then
  * finds those functions compiled. A program's main returns at once where
- * there is no document, as here; the page program's import of the loader's
+ * there is no document, as here, after running what it can of its start
+ * on the catalogue and cookies it is given; the page program's import of the loader's
  * Trusted Types channel gets a stand-in that approves nothing. On any
  * failure it answers null: the page then does it all itself, and says what
  * went wrong.
@@ -13,6 +14,8 @@
 self.onmessage = function (e) {
   'use strict';
   var module = null;
+  // What the page program's warm-up run reads (wasm/warm.go).
+  self.civicWarm = e.data.warm;
   function done() { self.postMessage(module); }
   try {
     importScripts(e.data.exec);

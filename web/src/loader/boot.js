@@ -221,7 +221,9 @@ export function bootFrame(w, ctx) {
       go.env.CIVIC_NONCE = ctx.nonce;
       return { civic: ctx.trust.importsFor(memory) };
     };
-    run(files.page, setup, () => { if (mode !== NAMES.modeOff) fail('the page program stopped'); })
+    // The warm-up run decides on the same catalogue and cookies.
+    const warmData = { catalogue: ctx.catalogueText, revision: root.getAttribute(NAMES.attrRevision), cookie: parent.document.cookie };
+    run(files.page, setup, () => { if (mode !== NAMES.modeOff) fail('the page program stopped'); }, warmData)
       .catch((err) => fail(err.message));
   }
 

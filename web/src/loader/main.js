@@ -76,7 +76,7 @@ import { api } from './api.js';
     if (frame) return;
     frame = createFrame(lang, p, position(script, site.position), files, trust, (f) => {
       const civic = bootFrame(f.contentWindow, {
-        files: files, css: BUNDLE.css, sheet: sheet, trust: trust, nonce: nonce, catalogue: catalogue,
+        files: files, css: BUNDLE.css, sheet: sheet, trust: trust, nonce: nonce, catalogue: catalogue, catalogueText: BUNDLE.catalogue,
         remember: remember, forget: forget,
         shown(mode) {
           if (mode === NAMES.modePending || !button) return;

@@ -3,8 +3,9 @@
  * Everything the programs decide is in Go; this is only glue. */
 
 /**
- * runner returns run(url, setup, onExit), which compiles the module at url
- * and runs it in the frame's window w; setup(go, memory) may give the Go
+ * runner returns run(url, setup, onExit, warmData), which compiles the
+ * module at url and runs it in the frame's window w (warmData goes to the
+ * warm-up worker's run); setup(go, memory) may give the Go
  * instance environment variables and returns import modules to add to
  * Go's own (memory returns the instance's memory once it exists). It
  * resolves once the program has started, and rejects with what went
@@ -36,7 +37,7 @@ export function runner(w, files, trust) {
   // (Firefox compiles a streamed module in the background anyway, and
   // Safari has known bugs with posting modules). It resolves to the
   // module, or to null if the worker could not: the frame then compiles it.
-  function warm(url) {
+  function warm(url, data) {
     if (!files.warm || !w.Worker || !w.navigator.userAgentData) return Promise.resolve(null);
     return new Promise((resolve) => {
       let worker, limit;
@@ -48,7 +49,7 @@ export function runner(w, files, trust) {
       try {
         worker = new w.Worker(trust.scriptURL(files.warm));
         worker.onmessage = worker.onerror = done;
-        worker.postMessage({ wasm: url, exec: files.exec });
+        worker.postMessage({ wasm: url, exec: files.exec, warm: data });
         limit = w.setTimeout(done, 30000);
       } catch (err) {
         done();
@@ -65,8 +66,8 @@ export function runner(w, files, trust) {
     });
   }
 
-  return function run(url, setup, onExit) {
-    const module = warm(url).then((m) => m || compile(url)).catch((err) => {
+  return function run(url, setup, onExit, warmData) {
+    const module = warm(url, warmData).then((m) => m || compile(url)).catch((err) => {
       throw new Error('the widget could not load ' + url + ' (' + err.name + ': ' + err.message + ')');
     });
     return Promise.all([loadExec(), module]).then((done) => {
@@ -74,11 +75,15 @@ export function runner(w, files, trust) {
       let instance = null;
       const extra = setup(go, () => instance.exports.mem);
       Object.keys(extra).forEach((name) => { go.importObject[name] = extra[name]; });
-      return w.WebAssembly.instantiate(done[1], go.importObject).then((inst) => {
+      return w.WebAssembly.instantiate(done[1], go.importObject).then((inst) => new Promise((resolve) => {
         instance = inst;
-        // go.run settles only when the program ends: it is not waited for.
-        go.run(inst).then(onExit, onExit);
-      });
+        // Go's start in a task of its own, after the instantiation's.
+        w.setTimeout(() => {
+          // go.run settles only when the program ends: it is not waited for.
+          go.run(inst).then(onExit, onExit);
+          resolve();
+        }, 0);
+      }));
     });
   };
 }
