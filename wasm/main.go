@@ -77,12 +77,16 @@ func run(f *frame.Frame) error {
 	if err != nil {
 		return err
 	}
-	if !p.replay(queue) {
-		if err := p.views.Decided(d.Ask); err != nil {
-			return err
-		}
+	// The loader answers civicConsent.allowed from the page program once
+	// it is ready, which comes before a queued choice is stored: a
+	// listener of the change that asks is answered.
+	if err := p.bind(); err != nil {
+		return err
 	}
-	return p.bind()
+	if !p.replay(queue) {
+		return p.views.Decided(d.Ask)
+	}
+	return nil
 }
 
 // program is the page program once running.

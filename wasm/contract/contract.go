@@ -133,6 +133,7 @@ func Names() map[string]any {
 		"pendingKey": PendingKey, "policyName": PolicyName, "changeEvent": ChangeEvent,
 		"themeProperties": ThemeProperties, "recordCookie": consent.RecordCookieName,
 		"positions": consent.Positions,
+		"templateBanner": TemplateView(ModeBanner), "templateButton": TemplateView(ModeButton),
 	}
 }
 

@@ -50,14 +50,14 @@ type bundle struct {
 
 // loaderScript builds the loader from its modules (srcDir/loader), with the
 // names of package contract, then writes the bundle into it, which carries
-// the stylesheet (consent.css, minified) and every prerendered view: the
+// the stylesheet (consent.css and the theme's, minified) and every prerendered view: the
 // first layer needs no request but consent.js.
 func loaderScript(srcDir string, c *consent.Catalogue, files map[string]string) ([]byte, error) {
 	loader, err := buildLoader(filepath.Join(srcDir, "loader", "main.js"))
 	if err != nil {
 		return nil, err
 	}
-	css, err := readShipped(filepath.Join(srcDir, "consent.css"))
+	css, err := stylesheet(srcDir, c)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +95,7 @@ func loaderScript(srcDir string, c *consent.Catalogue, files map[string]string) 
 		if b.Buttons[lang], err = button(c, lang); err != nil {
 			return nil, err
 		}
-		if b.Templates[lang], err = templates(c, lang, b.Bodies[lang], b.Buttons[lang]); err != nil {
+		if b.Templates[lang], err = templates(c, lang); err != nil {
 			return nil, err
 		}
 	}

@@ -77,11 +77,19 @@ func run(cataloguePath string, in inputs, srcDir, outDir string) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
+	css, err := stylesheet(srcDir, c)
+	if err != nil {
+		return err
+	}
+	cssPath := filepath.Join(tmp, "consent.css")
+	if err := os.WriteFile(cssPath, css, 0o644); err != nil {
+		return err
+	}
 	// Each file by its key in the loader's files, with the name its
 	// hashed copy takes.
 	sources := []struct{ key, name, path string }{
 		{"exec", "wasm_exec", in.exec},
-		{"css", "consent", filepath.Join(srcDir, "consent.css")},
+		{"css", "consent", cssPath},
 		{"warm", "warm", filepath.Join(srcDir, "warm.js")},
 	}
 	for _, p := range recipe.Programs {
@@ -148,6 +156,29 @@ func writeArchive(c *consent.Catalogue, dir string) error {
 		return nil
 	}
 	return os.WriteFile(path, data, 0o644)
+}
+
+// stylesheet is the widget's stylesheet for c, minified: consent.css, and
+// the rules of c's theme (dsfr.css) where it has one, so that a site ships
+// no other theme's.
+func stylesheet(srcDir string, c *consent.Catalogue) ([]byte, error) {
+	css, err := os.ReadFile(filepath.Join(srcDir, "consent.css"))
+	if err != nil {
+		return nil, err
+	}
+	switch c.Site.Theme {
+	case consent.ThemeDefault:
+	case consent.ThemeDSFR:
+		theme, err := os.ReadFile(filepath.Join(srcDir, "dsfr.css"))
+		if err != nil {
+			return nil, err
+		}
+		css = append(append(css, '\n'), theme...)
+	default:
+		// Validation refuses it too; never a file named by a catalogue.
+		return nil, fmt.Errorf("site.theme: %q is not a theme of the widget", c.Site.Theme)
+	}
+	return minify("consent.css", css)
 }
 
 // readShipped reads a file the bundle ships, minified when it is

@@ -10,19 +10,17 @@ import (
 )
 
 // templates returns the <template> elements of the frame's document in
-// lang: what the page program shows without the dialog program. They are
-// the first layer and the button (banner and button, already prerendered),
-// the alert that a choice was not stored, the placeholder of every
+// lang that the page program shows without the dialog program, but for the
+// two views, which the loader has already (bodies and buttons) and adds
+// itself: the alert that a choice was not stored, the placeholder of every
 // optional service and category (content that depends on one, R17) and
 // the notice of every service that has one (R19). Each is rendered by the
 // app's components and checked as firstLayer checks the first layer.
-func templates(c *consent.Catalogue, lang, banner, button string) (string, error) {
+func templates(c *consent.Catalogue, lang string) (string, error) {
 	var b strings.Builder
 	add := func(id, markup string) {
 		b.WriteString(`<template id="` + id + `">` + markup + `</template>`)
 	}
-	add(contract.TemplateView(contract.ModeBanner), banner)
-	add(contract.TemplateView(contract.ModeButton), button)
 	alert, err := prerender(c, "alert", lang, func(c *consent.Catalogue) goapp.UI {
 		return &app.Alert{Catalogue: c, Lang: lang}
 	})

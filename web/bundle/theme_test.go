@@ -160,7 +160,7 @@ var dsfrPairs = []colourPair{
 func TestR22ContrastInEveryShippedTheme(t *testing.T) {
 	light, dark := themeBlocks(t, "../src/consent.css", ":root, :host")
 	libLight, libDark := themeBlocks(t, "../demo/static/library.css", ":root")
-	dsfrLight, dsfrDark := themeBlocks(t, "../src/consent.css", ".cc-theme-dsfr")
+	dsfrLight, dsfrDark := themeBlocks(t, "../src/dsfr.css", ".cc-theme-dsfr")
 	themes := map[string]map[string]string{
 		"default light": light,
 		"default dark":  overlay(light, dark),

@@ -166,7 +166,7 @@ declare global {
     tagWidget: string; tagButton: string; tagPlaceholder: string;
     attrOpen: string; attrAction: string; attrView: string; attrMode: string; attrPosition: string; attrRevision: string;
     pendingKey: string; policyName: string; changeEvent: string; loaderName: string; recordCookie: string;
-    themeProperties: string[]; positions: string[];
+    themeProperties: string[]; positions: string[]; templateBanner: string; templateButton: string;
   };
   /** What the build writes into the loader (web/bundle). */
   const __BUNDLE__: Bundle;
@@ -186,7 +186,7 @@ export interface Bundle {
   bodies: Record<string, string>;
   /** The button, prerendered, by language. */
   buttons: Record<string, string>;
-  /** The frame's templates (views, alert, placeholders, notices), by language. */
+  /** The frame's templates but the views' (alert, placeholders, notices), by language. */
   templates: Record<string, string>;
   revision: string;
   /** How every record of this revision begins. */

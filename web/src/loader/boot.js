@@ -30,7 +30,7 @@ export function bootFrame(w, ctx) {
   const files = ctx.files;
   let mode = NAMES.modePending;
   const queues = { page: [], dialog: [] };
-  const run = runner(w, files, ctx.trust);
+  const programRunner = runner(w, files, ctx.trust);
 
   // The stylesheet as a constructed sheet, with no request; where the
   // browser cannot, as a link to the same file.
@@ -223,24 +223,32 @@ export function bootFrame(w, ctx) {
     };
     // The warm-up run decides on the same catalogue and cookies.
     const warmData = { catalogue: ctx.catalogueText, revision: root.getAttribute(NAMES.attrRevision), cookie: parent.document.cookie };
-    run(files.page, setup, () => { if (mode !== NAMES.modeOff) fail('the page program stopped'); }, warmData)
+    programRunner.prepare(files.page, warmData)
+      .then((module) => programRunner.start(module, setup, () => { if (mode !== NAMES.modeOff) fail('the page program stopped'); }))
       .catch((err) => fail(err.message));
   }
 
-  // startDialog starts the dialog program once the page program runs,
-  // downloading and compiling it meanwhile.
+  // startDialog downloads and compiles the dialog program at once, and
+  // starts it once the page program runs, which it asks to store choices.
+  // If it cannot, the page program still takes the first layer's choices:
+  // the console says why, and the next click tries again.
   function startDialog() {
     if (programs.dialog !== 'idle') return;
     programs.dialog = 'starting';
     startPage();
-    whenLive('page', () => {
-      const setup = (go) => {
-        go.env.CIVIC_TOKEN = token;
-        return {};
-      };
-      run(files.dialog, setup, () => { if (mode !== NAMES.modeOff) fail('the dialog program stopped'); })
-        .catch((err) => fail(err.message));
-    });
+    const setup = (go) => {
+      go.env.CIVIC_TOKEN = token;
+      return {};
+    };
+    programRunner.prepare(files.dialog)
+      .then((module) => new Promise((resolve) => whenLive('page', resolve)).then(() =>
+        programRunner.start(module, setup, () => { if (mode !== NAMES.modeOff) fail('the dialog program stopped'); })))
+      .catch((err) => {
+        console.error('consent: the preferences could not open: ' + err.message + '.');
+        programs.dialog = 'idle';
+        queues.dialog = [];
+        document.querySelectorAll('[aria-busy]').forEach((b) => b.removeAttribute('aria-busy'));
+      });
   }
 
   // open opens the preferences: at once where the dialog runs, else once

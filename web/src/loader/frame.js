@@ -27,6 +27,8 @@ export function srcdoc(lang, p, position, files) {
     '<head><meta charset="utf-8"><title>' + attr(BUNDLE.titles[lang]) + '</title>' +
     '<script type="application/json" id="cc-catalogue">' + BUNDLE.catalogue.replace(/</g, '\\u003c') + '</script>' +
     '<script type="text/plain" id="cc-style-url">' + attr(files.css) + '</script>' +
+    '<template id="' + NAMES.templateBanner + '">' + BUNDLE.bodies[lang] + '</template>' +
+    '<template id="' + NAMES.templateButton + '">' + BUNDLE.buttons[lang] + '</template>' +
     BUNDLE.templates[lang] + '</head><body>' + view + '</body></html>';
 }
 

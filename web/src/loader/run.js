@@ -3,14 +3,14 @@
  * Everything the programs decide is in Go; this is only glue. */
 
 /**
- * runner returns run(url, setup, onExit, warmData), which compiles the
- * module at url and runs it in the frame's window w (warmData goes to the
- * warm-up worker's run); setup(go, memory) may give the Go
- * instance environment variables and returns import modules to add to
- * Go's own (memory returns the instance's memory once it exists). It
- * resolves once the program has started, and rejects with what went
- * wrong. onExit runs if the program ever ends (a program that cannot run
- * ends after saying why).
+ * runner returns the functions that run a program in the frame's window w:
+ * prepare(url, warmData) loads wasm_exec.js and compiles the module at url
+ * (warmData goes to the warm-up worker's run), resolving to the module or
+ * rejecting with what went wrong; start(module, setup, onExit) runs it,
+ * setup(go, memory) giving the Go instance environment variables and
+ * returning import modules to add to Go's own (memory returns the
+ * instance's memory once it exists). onExit runs if the program ever ends
+ * (a program that cannot run ends after saying why).
  * @param {Window} w
  * @param {Files} files
  * @param {Trust} trust
@@ -66,24 +66,31 @@ export function runner(w, files, trust) {
     });
   }
 
-  return function run(url, setup, onExit, warmData) {
+  // prepare starts loading wasm_exec.js and compiling the module at url,
+  // and resolves to the module once both are there.
+  function prepare(url, warmData) {
     const module = warm(url, warmData).then((m) => m || compile(url)).catch((err) => {
       throw new Error('the widget could not load ' + url + ' (' + err.name + ': ' + err.message + ')');
     });
-    return Promise.all([loadExec(), module]).then((done) => {
-      const go = new w.Go();
-      let instance = null;
-      const extra = setup(go, () => instance.exports.mem);
-      Object.keys(extra).forEach((name) => { go.importObject[name] = extra[name]; });
-      return w.WebAssembly.instantiate(done[1], go.importObject).then((inst) => new Promise((resolve) => {
-        instance = inst;
-        // Go's start in a task of its own, after the instantiation's.
-        w.setTimeout(() => {
-          // go.run settles only when the program ends: it is not waited for.
-          go.run(inst).then(onExit, onExit);
-          resolve();
-        }, 0);
-      }));
-    });
-  };
+    return Promise.all([loadExec(), module]).then((done) => done[1]);
+  }
+
+  // start instantiates a prepared module and runs it.
+  function start(module, setup, onExit) {
+    const go = new w.Go();
+    let instance = null;
+    const extra = setup(go, () => instance.exports.mem);
+    Object.keys(extra).forEach((name) => { go.importObject[name] = extra[name]; });
+    return w.WebAssembly.instantiate(module, go.importObject).then((inst) => new Promise((resolve) => {
+      instance = inst;
+      // Go's start in a task of its own, after the instantiation's.
+      w.setTimeout(() => {
+        // go.run settles only when the program ends: it is not waited for.
+        go.run(inst).then(onExit, onExit);
+        resolve();
+      }, 0);
+    }));
+  }
+
+  return { prepare: prepare, start: start };
 }
