@@ -140,7 +140,7 @@ func buildLoader(entry string) ([]byte, error) {
 		return nil, fmt.Errorf("building the loader: %d output files, want 1", len(res.OutputFiles))
 	}
 	code := res.OutputFiles[0].Contents
-	if bytes.Contains(code, []byte("NAMES")) {
+	if bytes.Contains(code, []byte("NAMES.")) {
 		return nil, fmt.Errorf("building the loader: it uses a NAMES.x that package contract does not give (it gives %s)", strings.Join(slices.Sorted(maps.Keys(contract.Names())), ", "))
 	}
 	if bytes.Count(code, []byte(bundleMarker)) != 1 {
