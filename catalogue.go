@@ -86,6 +86,11 @@ type Catalogue struct {
 	// key (see Label): a catalogue in a language without built-in labels
 	// gives them all here.
 	Labels map[string]LabelSet `json:"labels,omitempty"`
+	// BuildRevision, when set, is the catalogue's revision as the build computed
+	// it, which Revision returns as it is: the browser's page program
+	// reads the catalogue without the texts the revision covers, after
+	// checking the digest of the catalogue's JSON (see CatalogueDigest).
+	BuildRevision string `json:"-"`
 }
 
 // Site is what the widget says about the site itself.

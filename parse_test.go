@@ -148,6 +148,9 @@ func TestSchemaMatchesModel(t *testing.T) {
 		var all, required []string
 		for f := range o.typ.Fields() {
 			tag, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if tag == "-" {
+				continue // not in the JSON
+			}
 			all = append(all, tag)
 			if !strings.Contains(opts, "omitempty") {
 				required = append(required, tag)

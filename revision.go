@@ -26,6 +26,9 @@ import (
 // name, since display order changes nothing a visitor agreed to and the
 // consent record lists entries by id.
 func (c *Catalogue) Revision() string {
+	if c.BuildRevision != "" {
+		return c.BuildRevision
+	}
 	h := sha256.New()
 	// Each string is length-prefixed, so no two catalogues share an encoding.
 	put := func(fields ...string) {
@@ -110,4 +113,13 @@ func (c *Catalogue) Revision() string {
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))[:12]
+}
+
+// CatalogueDigest is the digest of a catalogue's JSON text as the bundle
+// carries it: 16 lowercase hex digits of its SHA-256. The build writes it
+// next to the catalogue; the page program checks the text against it
+// before it trusts the revision the build wrote.
+func CatalogueDigest(text string) string {
+	sum := sha256.Sum256([]byte(text))
+	return hex.EncodeToString(sum[:8])
 }

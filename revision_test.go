@@ -110,3 +110,12 @@ func TestRevisionFieldsCannotRunTogether(t *testing.T) {
 	b.Services[4].ID, b.Services[4].Provider = "recaptch", "aGoogle ReCaptcha"
 	assert.NotEqual(t, a.Revision(), b.Revision())
 }
+
+func TestTheBuildsRevisionStandsForAcatalogueWithoutTexts(t *testing.T) {
+	c := Seed()
+	rev := c.Revision()
+	bare := Catalogue{Categories: c.Categories, Services: c.Services, BuildRevision: rev}
+	assert.Equal(t, rev, bare.Revision())
+	assert.Len(t, CatalogueDigest(`{"site":{}}`), 16)
+	assert.NotEqual(t, CatalogueDigest(`{"site":{}}`), CatalogueDigest(`{"site":{} }`), "any change of the text")
+}

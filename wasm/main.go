@@ -42,6 +42,7 @@ func main() {
 // run binds the page, applies the stored choice and takes the clicks made
 // before it ran. An error leaves every optional service off.
 func run(f *frame.Frame) error {
+	frame.Yield()
 	window, err := f.Host()
 	if err != nil {
 		return err

@@ -13,10 +13,11 @@ import (
 // warm is the page program's run in the loader's warm-up worker, where
 // there is no document. The engine compiles each function the first time
 // it runs and shares that code with the page's own run, so the worker runs
-// what the page will run first that needs no page: reading the catalogue
-// from a JavaScript object, deciding on the page's cookies, making a
-// record and its receipt. The worker's message (civicWarm) gives the
-// catalogue's text, its revision and the cookies.
+// what the page will run first that needs no page: checking the
+// catalogue's digest and reading it from a JavaScript object, deciding on
+// the page's cookies, making a record and its receipt. The worker's
+// message (civicWarm) gives the catalogue's text, its revision and the
+// cookies.
 func warm() {
 	msg, err := safejs.Global().Get("civicWarm")
 	if err != nil || msg.IsUndefined() {
@@ -34,7 +35,9 @@ func warm() {
 		return
 	}
 	rev, _ := revision.String()
-	c, err := frame.DecodeCatalogue(v, rev)
+	raw, _ := text.String()
+	_ = consent.CatalogueDigest(raw)
+	c, err := frame.DecodeStructure(v, rev)
 	if err != nil {
 		return
 	}

@@ -78,6 +78,9 @@ const (
 	// on the frame document's root: the page program checks its catalogue
 	// against it.
 	AttrRevision = "data-revision"
+	// AttrDigest is consent.CatalogueDigest of the catalogue's JSON as the
+	// build wrote it, on the frame document's root.
+	AttrDigest = "data-digest"
 )
 
 // Storage keys and prefixes of the widget in the host's first-party
@@ -129,7 +132,7 @@ func Names() map[string]any {
 		"actionOpen": ActionOpen, "actionSave": ActionSave, "actionAllow": ActionAllow,
 		"tagWidget": TagWidget, "tagButton": TagButton, "tagPlaceholder": TagPlaceholder,
 		"attrOpen": AttrOpen, "attrAction": AttrAction, "attrView": AttrView, "attrMode": AttrMode,
-		"attrPosition": AttrPosition, "attrRevision": AttrRevision, "loaderName": LoaderName,
+		"attrPosition": AttrPosition, "attrRevision": AttrRevision, "attrDigest": AttrDigest, "loaderName": LoaderName,
 		"pendingKey": PendingKey, "policyName": PolicyName, "changeEvent": ChangeEvent,
 		"themeProperties": ThemeProperties, "recordCookie": consent.RecordCookieName,
 		"positions": consent.Positions,

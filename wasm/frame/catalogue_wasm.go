@@ -13,49 +13,60 @@ import (
 	"github.com/hack-pad/safejs"
 )
 
-// Catalogue returns the catalogue the loader parsed with the browser's
-// JSON.parse (civicFrame.catalogue), checked to be the one the build made:
-// its revision must be the one the build wrote on the frame document's
-// root.
+// Catalogue returns what the page program needs of the catalogue: its
+// structure (ids, services, loaders, cookie names, settings), read from the
+// object the loader parsed with the browser's JSON.parse
+// (civicFrame.catalogue), without its texts, and the revision the build
+// computed over them. The catalogue's JSON is first checked against the
+// digest the build wrote: a catalogue changed after the build is refused.
+//
+// Reading the object rather than the JSON text keeps Go's encoding/json
+// (a sixth of the program) out; leaving the texts, which the page program
+// never shows (its views come prerendered), spares most of the calls
+// between Go and JavaScript of its start.
 func (f *Frame) Catalogue() (*consent.Catalogue, error) {
+	text, err := f.Boot("catalogueText")
+	if err != nil {
+		return nil, err
+	}
+	want := f.RootAttr(contract.AttrDigest)
+	if got := consent.CatalogueDigest(dom.Str(text, nil)); got != want {
+		return nil, fmt.Errorf("the catalogue in consent.js has the digest %s, not the %s the build wrote: the file was changed after the build", got, want)
+	}
 	v, err := f.Boot("catalogue")
 	if err != nil {
 		return nil, err
 	}
-	return DecodeCatalogue(v, f.RootAttr(contract.AttrRevision))
+	return DecodeStructure(v, f.RootAttr(contract.AttrRevision))
 }
 
-// DecodeCatalogue reads a catalogue from a JavaScript object and checks its
-// revision. The page program
-// reads the JavaScript object rather than the JSON text because Go's
-// encoding/json would be a sixth of its download; reflect is linked in
-// any case. Like consent.ParseCatalogue, it refuses a field the model does
+// DecodeStructure reads a catalogue from a JavaScript object as
+// consent.ParseCatalogue reads its JSON, but for the texts (Text, LangURL
+// and label fields), which it leaves empty, and gives it the revision the
+// build computed. Like ParseCatalogue, it refuses a field the model does
 // not have and a value of the wrong type, naming where.
-func DecodeCatalogue(v safejs.Value, revision string) (*consent.Catalogue, error) {
+func DecodeStructure(v safejs.Value, revision string) (*consent.Catalogue, error) {
 	c := &consent.Catalogue{}
 	if err := decode(v, reflect.ValueOf(c).Elem(), "catalogue"); err != nil {
 		return nil, fmt.Errorf("the catalogue in consent.js is not valid: %w", err)
 	}
-	if got := c.Revision(); got != revision {
-		return nil, fmt.Errorf("the catalogue in consent.js has revision %s, not the %s the build wrote: the file was changed after the build", got, revision)
-	}
+	c.BuildRevision = revision
 	return c, nil
 }
 
-var langURLType = reflect.TypeFor[consent.LangURL]()
+// texts are the types of the catalogue's texts, which DecodeStructure
+// leaves out.
+var texts = map[reflect.Type]bool{
+	reflect.TypeFor[consent.Text]():                true,
+	reflect.TypeFor[[]consent.Text]():              true,
+	reflect.TypeFor[consent.LangURL]():             true,
+	reflect.TypeFor[map[string]consent.LabelSet](): true,
+}
 
 // decode stores v in out, as encoding/json would store v's JSON text.
 func decode(v safejs.Value, out reflect.Value, path string) error {
-	if v.IsNull() || v.IsUndefined() {
+	if v.IsNull() || v.IsUndefined() || texts[out.Type()] {
 		return nil
-	}
-	if out.Type() == langURLType {
-		// A string for every language, or an object by language.
-		if v.Type() == safejs.TypeString {
-			out.FieldByName("All").SetString(dom.Str(v, nil))
-			return nil
-		}
-		return decode(v, out.FieldByName("ByLang"), path)
 	}
 	want := map[reflect.Kind]safejs.Type{
 		reflect.String: safejs.TypeString, reflect.Bool: safejs.TypeBoolean, reflect.Int: safejs.TypeNumber,

@@ -135,7 +135,7 @@ func (m *markup) embed(el dom.Element) error {
 		err := fmt.Errorf("data-consent=%q %s names necessary content: the widget loads only what needs consent, so load it as ordinary markup", id, el.Tag())
 		return errors.Join(err, el.SetAttr(attrRefused, err.Error()))
 	}
-	ref, _ := el.Attr(attrRef)
+	ref := refOf(el)
 	_, loaded := el.Attr(attrLoaded)
 	if allowed {
 		if loaded {
@@ -179,9 +179,9 @@ func (m *markup) embed(el dom.Element) error {
 
 // placeholder puts the notice of a refused embed before it, once.
 func (m *markup) placeholder(el dom.Element, id string) error {
-	ref, _ := el.Attr(attrRef)
+	ref := refOf(el)
 	if ref != "" {
-		existing, err := m.page.doc.QueryAll(fmt.Sprintf(`%s[%s=%q]`, placeholderTag, attrRef, ref))
+		existing, err := m.page.doc.QueryAll(placeholderTag + attrIs(attrRef, ref))
 		if err != nil || len(existing) > 0 {
 			return err
 		}
@@ -206,11 +206,21 @@ func (m *markup) placeholder(el dom.Element, id string) error {
 	return m.page.insertPlaceholder(el, ph, map[string]string{attrService: id, attrPart: partPlaceholder, attrRef: ref})
 }
 
+// refOf returns the placeholder reference the widget gave el: "m" and
+// digits, or "" for none or for another value the page wrote.
+func refOf(el dom.Element) string {
+	ref, _ := el.Attr(attrRef)
+	if len(ref) < 2 || ref[0] != 'm' || strings.Trim(ref[1:], "0123456789") != "" {
+		return ""
+	}
+	return ref
+}
+
 func (m *markup) dropPlaceholder(ref string) error {
 	if ref == "" {
 		return nil
 	}
-	els, err := m.page.doc.QueryAll(fmt.Sprintf(`%s[%s=%q]`, placeholderTag, attrRef, ref))
+	els, err := m.page.doc.QueryAll(placeholderTag + attrIs(attrRef, ref))
 	if err != nil {
 		return err
 	}
@@ -226,8 +236,11 @@ func (m *markup) orphans(root dom.Element) error {
 	}
 	var errs []error
 	for _, el := range gone {
-		ref, _ := el.Attr(attrRef)
-		still, err := m.page.doc.QueryAll(fmt.Sprintf(`[%s=%q]:not(%s)`, attrRef, ref, placeholderTag))
+		ref := refOf(el)
+		if ref == "" {
+			continue
+		}
+		still, err := m.page.doc.QueryAll(attrIs(attrRef, ref) + ":not(" + placeholderTag + ")")
 		if err != nil || len(still) > 0 {
 			errs = append(errs, err)
 			continue

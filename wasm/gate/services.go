@@ -53,7 +53,13 @@ func (s *services) apply(d consent.Decision) error {
 // own returns the elements the widget added for a service's loader; the
 // placeholders of data-consent embeds (with attrRef) are markup's.
 func (s *services) own(svc consent.Service, part string) ([]dom.Element, error) {
-	return s.page.doc.QueryAll(fmt.Sprintf(`[%s=%q][%s=%q]:not([%s])`, attrService, svc.ID, attrPart, part, attrRef))
+	return s.page.doc.QueryAll(attrIs(attrService, svc.ID) + attrIs(attrPart, part) + ":not([" + attrRef + "])")
+}
+
+// attrIs is the selector [name="value"] of a value the widget wrote: an
+// id of the catalogue or its own, which needs no escaping.
+func attrIs(name, value string) string {
+	return "[" + name + `="` + value + `"]`
 }
 
 func (s *services) start(svc consent.Service) error {

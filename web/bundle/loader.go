@@ -34,9 +34,11 @@ type bundle struct {
 	Bodies    map[string]string `json:"bodies"`
 	Buttons   map[string]string `json:"buttons"`
 	Templates map[string]string `json:"templates"`
-	// Revision is the catalogue's revision. RecordPrefix is all the loader
-	// may know of a stored choice: how a record of this revision begins.
+	// Revision is the catalogue's revision, Digest the digest of its JSON
+	// (consent.CatalogueDigest). RecordPrefix is all the loader may know
+	// of a stored choice: how a record of this revision begins.
 	Revision     string `json:"revision"`
+	Digest       string `json:"digest"`
 	RecordPrefix string `json:"recordPrefix"`
 	// Gated is a CSS selector of the content that depends on the choice;
 	// GatedAlways means every page does (Consent Mode, or a service loaded
@@ -80,6 +82,7 @@ func loaderScript(srcDir string, c *consent.Catalogue, files map[string]string) 
 		Buttons:      map[string]string{},
 		Templates:    map[string]string{},
 		Revision:     c.Revision(),
+		Digest:       consent.CatalogueDigest(catalogue.String()),
 		RecordPrefix: recordPrefix(c),
 		Gated:        gated,
 		GatedAlways:  always,

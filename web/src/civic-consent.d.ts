@@ -50,8 +50,9 @@ export interface CivicFrame {
   readonly page: PageProgram | null;
   /** What the dialog program answers, once it runs. */
   readonly dialog: DialogProgram | null;
-  /** The catalogue, as the loader parsed it from the bundle. */
+  /** The catalogue, as the loader parsed it from the bundle, and its JSON. */
   readonly catalogue: object;
+  readonly catalogueText: string;
   /** Places the frame for a mode (NAMES.mode*). */
   setMode(mode: string): void;
   /** Styles a shadow root of the host page; false where the browser cannot. */
@@ -164,7 +165,7 @@ declare global {
     actionAccept: string; actionRefuse: string; actionCustomise: string; actionOpen: string;
     actionSave: string; actionAllow: string;
     tagWidget: string; tagButton: string; tagPlaceholder: string;
-    attrOpen: string; attrAction: string; attrView: string; attrMode: string; attrPosition: string; attrRevision: string;
+    attrOpen: string; attrAction: string; attrView: string; attrMode: string; attrPosition: string; attrRevision: string; attrDigest: string;
     pendingKey: string; policyName: string; changeEvent: string; loaderName: string; recordCookie: string;
     themeProperties: string[]; positions: string[]; templateBanner: string; templateButton: string;
   };
@@ -189,6 +190,8 @@ export interface Bundle {
   /** The frame's templates but the views' (alert, placeholders, notices), by language. */
   templates: Record<string, string>;
   revision: string;
+  /** The digest of the catalogue's JSON (consent.CatalogueDigest). */
+  digest: string;
   /** How every record of this revision begins. */
   recordPrefix: string;
   /** A selector of the content that depends on the choice. */

@@ -16,7 +16,12 @@ self.onmessage = function (e) {
   var module = null;
   // What the page program's warm-up run reads (wasm/warm.go).
   self.civicWarm = e.data.warm;
-  function done() { self.postMessage(module); }
+  // The worker ends itself once it answered: the page then has nothing
+  // to wait for.
+  function done() {
+    self.postMessage(module);
+    self.close();
+  }
   try {
     importScripts(e.data.exec);
   } catch (err) {

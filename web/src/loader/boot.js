@@ -142,15 +142,28 @@ export function bootFrame(w, ctx) {
     if (el.getAttribute(NAMES.attrMode) !== mode) el.setAttribute(NAMES.attrMode, mode);
     // What the frame covers, from its top to the viewport's bottom: the
     // first layer in any position (a centred box hides the lower half too)
-    // and the button; the modal dialog keeps focus and needs no room.
+    // and the button; the modal dialog keeps focus and needs no room. It
+    // follows from the frame's box, without a layout of the page.
     let covered = 0;
     if (mode === NAMES.modeBanner || mode === NAMES.modeButton) {
-      covered = Math.max(0, Math.ceil(parent.document.documentElement.clientHeight - el.getBoundingClientRect().top));
+      const height = parseFloat(b.height) || 0;
+      if (mode === NAMES.modeBanner && position === 'center') {
+        covered = Math.ceil((parent.innerHeight + height) / 2);
+      } else if (mode === NAMES.modeBanner && position === 'box') {
+        covered = Math.ceil(height + remPx());
+      } else {
+        covered = Math.ceil(height);
+      }
     }
     reserve(covered);
     keepFocusClear(covered);
   }
   const keepFocusClear = focusRoom(parent);
+
+  // remPx is the host page's rem, in pixels: the corner box's margin.
+  function remPx() {
+    return parseFloat(parent.getComputedStyle(parent.document.documentElement).fontSize) || 16;
+  }
 
   // reserve gives the widget's container, at the end of the page, the height
   // of what the frame covers at the bottom of the viewport, so that the end
@@ -325,6 +338,7 @@ export function bootFrame(w, ctx) {
     get page() { return live.page; },
     get dialog() { return live.dialog; },
     catalogue: ctx.catalogue,
+    catalogueText: ctx.catalogueText,
     setMode: setMode,
     adoptStyles(shadowRoot) {
       try {

@@ -23,7 +23,8 @@ export function srcdoc(lang, p, position, files) {
   const view = p.view === NAMES.modeButton ? BUNDLE.buttons[lang] : BUNDLE.bodies[lang];
   return '<!doctype html><html lang="' + lang + '" ' + NAMES.attrView + '="' + p.view + '" data-start="' + p.start + '"' +
     (p.queued ? ' data-queued="' + p.queued + '"' : '') + (p.prefetch ? ' data-prefetch="true"' : '') +
-    ' ' + NAMES.attrPosition + '="' + attr(position) + '" ' + NAMES.attrRevision + '="' + BUNDLE.revision + '">' +
+    ' ' + NAMES.attrPosition + '="' + attr(position) + '" ' + NAMES.attrRevision + '="' + BUNDLE.revision + '"' +
+    ' ' + NAMES.attrDigest + '="' + BUNDLE.digest + '">' +
     '<head><meta charset="utf-8"><title>' + attr(BUNDLE.titles[lang]) + '</title>' +
     '<script type="application/json" id="cc-catalogue">' + BUNDLE.catalogue.replace(/</g, '\\u003c') + '</script>' +
     '<script type="text/plain" id="cc-style-url">' + attr(files.css) + '</script>' +

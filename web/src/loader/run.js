@@ -41,10 +41,13 @@ export function runner(w, files, trust) {
     if (!files.warm || !w.Worker || !w.navigator.userAgentData) return Promise.resolve(null);
     return new Promise((resolve) => {
       let worker, limit;
+      // The worker ends itself once it answered; it is stopped only when
+      // it fails or takes too long.
       function done(e) {
         w.clearTimeout(limit);
-        if (worker) worker.terminate();
-        resolve(e && e.data instanceof w.WebAssembly.Module ? e.data : null);
+        const module = e && e.data instanceof w.WebAssembly.Module ? e.data : null;
+        if (worker && !module) worker.terminate();
+        resolve(module);
       }
       try {
         worker = new w.Worker(trust.scriptURL(files.warm));
