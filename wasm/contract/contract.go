@@ -135,7 +135,7 @@ func Names() map[string]any {
 		"attrPosition": AttrPosition, "attrRevision": AttrRevision, "attrDigest": AttrDigest, "loaderName": LoaderName,
 		"pendingKey": PendingKey, "policyName": PolicyName, "changeEvent": ChangeEvent,
 		"themeProperties": ThemeProperties, "recordCookie": consent.RecordCookieName,
-		"positions": consent.Positions,
+		"positions":      consent.Positions,
 		"templateBanner": TemplateView(ModeBanner), "templateButton": TemplateView(ModeButton),
 	}
 }
