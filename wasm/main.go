@@ -59,8 +59,9 @@ func run(f *frame.Frame) error {
 	if err != nil {
 		return err
 	}
-	// Three tasks: reading what the page needs, applying the stored
-	// choice, then the views and what was clicked meanwhile.
+	// Short tasks: Go's start, reading what the page needs, applying the
+	// stored choice (services, then markup), then the views and what was
+	// clicked meanwhile.
 	frame.Yield()
 	styleURL, _ := f.Text("cc-style-url")
 	shown, _ := frame.ParseView(f.RootAttr(contract.AttrMode))
@@ -70,13 +71,18 @@ func run(f *frame.Frame) error {
 		Document: host, Console: dom.JSConsole{}, Catalogue: catalogue,
 		Parts: &parts{frame: f, host: host, styleURL: styleURL},
 		Nonce: nonce, Gtag: gtag(f, catalogue), Now: time.Now, Random: randomSource{},
-		Changed: p.changed,
+		Changed: p.changed, Pause: frame.Yield,
 	})
 	d := p.gate.Start()
 	frame.Yield()
 	queue, err := f.TakeQueue("page")
 	if err != nil {
 		return err
+	}
+	if len(queue) == 0 && d.Ask {
+		if action := pendingChoice(host, window, catalogue.Revision()); action != "" {
+			queue = append(queue, action)
+		}
 	}
 	// The loader answers civicConsent.allowed from the page program once
 	// it is ready, which comes before a queued choice is stored: a

@@ -54,6 +54,10 @@ type Config struct {
 	// Changed, when set, is called after a choice was stored, with the
 	// decision before and after it.
 	Changed func(before, after consent.Decision)
+	// Pause, when set, is called between the steps of Start: the browser
+	// build lets the browser run there, so that the start is several short
+	// tasks.
+	Pause func()
 }
 
 // Page is the host page under the visitor's consent.
@@ -97,6 +101,7 @@ func (p *Page) Start() consent.Decision {
 	if err := p.services.apply(d); err != nil {
 		p.errorf("applying the stored choice: %v", err)
 	}
+	p.pause()
 	// The observer first, so that nothing added during the scan is missed.
 	if err := p.doc.Observe(p.markup.mutated); err != nil {
 		p.errorf("watching the page for new data-consent content: %v", err)
@@ -239,6 +244,12 @@ func (p *Page) expire(name string) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+func (p *Page) pause() {
+	if p.cfg.Pause != nil {
+		p.cfg.Pause()
+	}
 }
 
 func (p *Page) now() time.Time {

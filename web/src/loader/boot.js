@@ -380,7 +380,8 @@ export function bootFrame(w, ctx) {
   w.addEventListener('resize', place);
   setMode(root.getAttribute(NAMES.attrView) || NAMES.modePending);
   if (mode === NAMES.modeBanner) focusIfIdle('#cc-banner');
-  if (root.getAttribute('data-start') === 'now') startPage();
+  // The page program in a task of its own, after the view is placed.
+  if (root.getAttribute('data-start') === 'now') w.setTimeout(startPage, 0);
   else if (root.getAttribute('data-prefetch') === 'true') whenIdle(() => { if (programs.page === 'idle') prefetch(files.page); });
   return civic;
 }

@@ -19,7 +19,11 @@ export function copyFonts(w) {
   const parent = w.parent;
   const document = w.document;
   const first = document.querySelector('.cc-root') || document.body;
-  const wanted = w.getComputedStyle(first).fontFamily.split(',').map((s) => unquote(s).toLowerCase());
+  const families = w.getComputedStyle(first).fontFamily.split(',').map(unquote);
+  // The page's rules are read only when the first family the widget asks
+  // for is no generic family, which every browser has.
+  if (!families[0] || /^(serif|sans-serif|monospace|cursive|fantasy|math|system-ui|ui-[a-z-]+|-apple-system)$/i.test(families[0])) return;
+  const wanted = families.map((f) => f.toLowerCase());
   function read(rules, base) {
     Array.prototype.forEach.call(rules, (r) => {
       if (r.cssRules) {

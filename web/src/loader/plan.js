@@ -106,9 +106,13 @@ export function forget() {
  * @returns {Plan}
  */
 export function plan() {
-  const queued = pendingChoice();
-  if (queued) return { view: NAMES.modePending, start: 'now', queued: queued };
   const stored = storedChoice();
+  // A choice kept from an earlier page is looked for only where no choice
+  // of this revision is stored (the first access to sessionStorage is not
+  // free); where one is stored but proves invalid, the page program looks
+  // for it itself.
+  const queued = stored !== 'current' && pendingChoice();
+  if (queued) return { view: NAMES.modePending, start: 'now', queued: queued };
   const needed = BUNDLE.gatedAlways || gated(document.documentElement);
   if (stored === 'current') return { view: NAMES.modeButton, start: needed ? 'now' : 'later' };
   if (stored === 'none' && navigator.globalPrivacyControl !== true) {
