@@ -140,17 +140,22 @@ func (s *services) stop(svc consent.Service) error {
 	return s.placeholders(svc)
 }
 
+// targets returns the host elements the service's loader fills, where
+// none has its part yet: a placeholder or a notice is put once.
+func (s *services) targets(svc consent.Service, part string) ([]dom.Element, error) {
+	if svc.Loader.Placeholder == "" {
+		return nil, nil
+	}
+	if existing, err := s.own(svc, part); err != nil || len(existing) > 0 {
+		return nil, err
+	}
+	return s.page.doc.QueryAll(svc.Loader.Placeholder)
+}
+
 // placeholders puts the service's placeholder before each host element it
 // would fill (R17), with the site's other contact address.
 func (s *services) placeholders(svc consent.Service) error {
-	if svc.Loader.Placeholder == "" {
-		return nil
-	}
-	existing, err := s.own(svc, partPlaceholder)
-	if err != nil || len(existing) > 0 {
-		return err
-	}
-	targets, err := s.page.doc.QueryAll(svc.Loader.Placeholder)
+	targets, err := s.targets(svc, partPlaceholder)
 	if err != nil {
 		return err
 	}
@@ -166,14 +171,7 @@ func (s *services) placeholders(svc consent.Service) error {
 // notices shows the service's notice (Google's reCAPTCHA terms, R19) after
 // each element it fills, while it runs.
 func (s *services) notices(svc consent.Service) error {
-	if svc.Loader.Placeholder == "" {
-		return nil
-	}
-	existing, err := s.own(svc, partNotice)
-	if err != nil || len(existing) > 0 {
-		return err
-	}
-	targets, err := s.page.doc.QueryAll(svc.Loader.Placeholder)
+	targets, err := s.targets(svc, partNotice)
 	if err != nil {
 		return err
 	}
