@@ -145,7 +145,7 @@ var pairs = []colourPair{
 }
 
 // dsfrPairs are the colours the DSFR theme adds: the banner's grey, its
-// titles, and the primary buttons' hover.
+// titles, the primary buttons' hover, and the placeholder's grey.
 var dsfrPairs = []colourPair{
 	{"--cc-fg", "--cc-dsfr-contrast", 4.5, "the banner's text"},
 	{"--cc-muted", "--cc-dsfr-contrast", 4.5, "secondary text on the banner"},
@@ -155,6 +155,10 @@ var dsfrPairs = []colourPair{
 	{"--cc-accent", "--cc-bg", 4.5, "the secondary button's text, the close control"},
 	{"--cc-accent-fg", "--cc-dsfr-hover", 4.5, "a primary button's text, hovered"},
 	{"--cc-focus", "--cc-dsfr-contrast", 3, "focus ring on the banner"},
+	{"--cc-fg", "--cc-dsfr-alt", 4.5, "the placeholder's text"},
+	{"--cc-dsfr-title", "--cc-dsfr-alt", 4.5, "the placeholder's title"},
+	{"--cc-accent", "--cc-dsfr-alt", 3, "the placeholder's button, on its grey"},
+	{"--cc-focus", "--cc-dsfr-alt", 3, "focus ring on the placeholder"},
 }
 
 func TestR22ContrastInEveryShippedTheme(t *testing.T) {

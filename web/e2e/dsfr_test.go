@@ -16,7 +16,7 @@ import (
 // serves), from a bundle of its own made from web/dist's wasm, and the
 // rules whose proof depends on the theme's markup: the first layer (R1,
 // R4–R7, R21, R22), the manager (R7, R8, R18, R21) and withdrawal (R14–R16).
-// The placeholder has no DSFR look of its own yet.
+// The DSFR placeholder (R1, R17, R21, R22) is in dsfrplaceholder_test.go.
 
 var (
 	dsfrOnce sync.Once

@@ -19,6 +19,14 @@ import (
 // package: docs/screenshots at the repository's root. They are committed.
 const screenshotDir = "../../docs/screenshots"
 
+// placeholderInViewJS puts the placeholder in the middle of the view,
+// without the focus ring the refusal left on the floating button.
+const placeholderInViewJS = `(() => {
+document.querySelector('civic-consent-placeholder').scrollIntoView({block: 'center'});
+document.querySelector('civic-consent iframe').contentDocument.activeElement.blur();
+return true;
+})()`
+
 func TestScreenshots(t *testing.T) {
 	require.NoError(t, os.MkdirAll(screenshotDir, 0o755))
 	browsers.Run(t, func(t *testing.T, b engine.Browser) {
@@ -26,14 +34,7 @@ func TestScreenshots(t *testing.T) {
 			t.Run(st.name, func(t *testing.T) {
 				tb := st.show(t, b, engine.PageOptions{Width: 1280, Height: 800})
 				if st.name == statePlaceholder.name {
-					// The placeholder in the middle of the view, without
-					// the focus ring the refusal left on the floating
-					// button.
-					tb.eval(`(() => {
-document.querySelector('civic-consent-placeholder').scrollIntoView({block: 'center'});
-document.querySelector('civic-consent iframe').contentDocument.activeElement.blur();
-return true;
-})()`, nil)
+					tb.eval(placeholderInViewJS, nil)
 				}
 				// The fonts are in before the shot.
 				tb.waitFor(`document.fonts.status === 'loaded' && document.querySelector('civic-consent iframe').contentDocument.fonts.status === 'loaded'`)
@@ -66,28 +67,37 @@ func TestScreenshotsPhone(t *testing.T) {
 }
 
 // TestScreenshotsDSFR shows the DSFR theme: its banner on a desktop and on
-// a phone, and its manager with a purpose's details open.
+// a phone, its manager with a purpose's details open, and the contact
+// page's placeholder after a refusal.
 func TestScreenshotsDSFR(t *testing.T) {
 	needDSFR(t)
 	require.NoError(t, os.MkdirAll(screenshotDir, 0o755))
 	browsers.Run(t, func(t *testing.T, b engine.Browser) {
 		phone := windowWidth(b, phoneW)
 		for _, shot := range []struct {
-			name string
-			w, h int
-			st   int // of dsfrStates
+			name, path string
+			w, h       int
+			st         int // of dsfrStates; -1 for the placeholder
 		}{
-			{"dsfr-first-layer", 1280, 800, 0},
-			{"dsfr-first-layer-phone", phone, phoneH, 0},
-			{"dsfr-manager", 1280, 800, 1},
+			{"dsfr-first-layer", "/", 1280, 800, 0},
+			{"dsfr-first-layer-phone", "/", phone, phoneH, 0},
+			{"dsfr-manager", "/", 1280, 800, 1},
+			{"dsfr-placeholder", "/contact", 1280, 800, -1},
 		} {
 			t.Run(shot.name, func(t *testing.T) {
-				tb := openAt(t, b, dsfrURL+"/", engine.PageOptions{Width: shot.w, Height: shot.h})
-				st := dsfrStates[shot.st]
-				if st.reach != nil {
-					st.reach(tb)
+				tb := openAt(t, b, dsfrURL+shot.path, engine.PageOptions{Width: shot.w, Height: shot.h})
+				if shot.st < 0 {
+					tb.click(frame(`#cc-banner [data-action=refuse]`))
+					tb.waitMode("button")
+					tb.waitFor(`!!document.querySelector('civic-consent-placeholder')`)
+					tb.eval(placeholderInViewJS, nil)
+				} else {
+					st := dsfrStates[shot.st]
+					if st.reach != nil {
+						st.reach(tb)
+					}
+					tb.waitMode(st.mode)
 				}
-				tb.waitMode(st.mode)
 				tb.waitFor(`document.fonts.status === 'loaded' && document.querySelector('civic-consent iframe').contentDocument.fonts.status === 'loaded'`)
 				path := filepath.Join(screenshotDir, b.Name()+"-"+shot.name+".png")
 				if err := os.Remove(path); !errors.Is(err, fs.ErrNotExist) {
