@@ -229,7 +229,7 @@ func sortedKeys(m map[string]int) []string {
 	return keys
 }
 
-// targets checks civic-consent's numbers against issue #5's targets.
+// targets checks civic-consent's numbers against its performance targets.
 func (r *results) targets(b *strings.Builder) {
 	ours := widgets[0]
 	b.WriteString("## Targets (civic-consent)\n\n| target | measured | met |\n|---|---|---|\n")

@@ -251,7 +251,7 @@ func (tb *tab) frameRect() frameRect {
 
 const libPlaceholder = `document.querySelector('.video civic-consent-placeholder')`
 
-func TestSite2FirstVisitSendsNothingAndShowsTheLibrarysWidget(t *testing.T) {
+func TestLibraryFirstVisitSendsNothingAndShowsItsWidget(t *testing.T) {
 	needLibrary(t)
 	browsers.Run(t, func(t *testing.T, b engine.Browser) {
 		proxy.Reset()
@@ -290,7 +290,7 @@ func TestSite2FirstVisitSendsNothingAndShowsTheLibrarysWidget(t *testing.T) {
 	})
 }
 
-func TestSite2PositionsFromTheScriptTag(t *testing.T) {
+func TestLibraryPositionsFromTheScriptTag(t *testing.T) {
 	needLibrary(t)
 	browsers.Run(t, func(t *testing.T, b engine.Browser) {
 		tb := openAt(t, b, libraryOrigin+"/?position=center", engine.PageOptions{})
@@ -315,7 +315,7 @@ func TestSite2PositionsFromTheScriptTag(t *testing.T) {
 	})
 }
 
-func TestSite2AllowVideoFromItsPlaceholder(t *testing.T) {
+func TestLibraryAllowVideoFromItsPlaceholder(t *testing.T) {
 	needLibrary(t)
 	browsers.Run(t, func(t *testing.T, b engine.Browser) {
 		tb := openAt(t, b, libraryOrigin+"/agenda", engine.PageOptions{})
@@ -379,7 +379,7 @@ func fetchedFor(t *testing.T, origin string) []string {
 	return out
 }
 
-func TestSite2AudienceScriptRunsOnce(t *testing.T) {
+func TestLibraryAudienceScriptRunsOnce(t *testing.T) {
 	needLibrary(t)
 	browsers.Run(t, func(t *testing.T, b engine.Browser) {
 		tb := openAt(t, b, libraryOrigin+"/", engine.PageOptions{})
@@ -406,7 +406,7 @@ func TestSite2AudienceScriptRunsOnce(t *testing.T) {
 	})
 }
 
-func TestSite2ContentAddedLater(t *testing.T) {
+func TestLibraryContentAddedLater(t *testing.T) {
 	needLibrary(t)
 	browsers.Run(t, func(t *testing.T, b engine.Browser) {
 		tb := openAt(t, b, libraryOrigin+"/", engine.PageOptions{})
@@ -428,7 +428,7 @@ func TestSite2ContentAddedLater(t *testing.T) {
 	})
 }
 
-func TestSite2ConsentSharedAcrossSubdomains(t *testing.T) {
+func TestLibraryConsentSharedAcrossSubdomains(t *testing.T) {
 	needLibrary(t)
 	browsers.Run(t, func(t *testing.T, b engine.Browser) {
 		tb := openAt(t, b, libraryOrigin+"/", engine.PageOptions{})
@@ -446,7 +446,7 @@ func TestSite2ConsentSharedAcrossSubdomains(t *testing.T) {
 	})
 }
 
-func TestSite2GoogleConsentMode(t *testing.T) {
+func TestLibraryGoogleConsentMode(t *testing.T) {
 	needLibrary(t)
 	type command struct {
 		Args  bool
@@ -506,9 +506,10 @@ func TestSite2GoogleConsentMode(t *testing.T) {
 	})
 }
 
-// TestSite2Screenshot shows the two sites side by side, each at its first
-// visit: the same widget with two catalogues, two themes, two positions.
-func TestSite2Screenshot(t *testing.T) {
+// TestScreenshotsTwoSites shows the two sites side by side, each at its
+// first visit: the same widget with two catalogues, two themes, two
+// positions.
+func TestScreenshotsTwoSites(t *testing.T) {
 	needLibrary(t)
 	require.NoError(t, os.MkdirAll(screenshotDir, 0o755))
 	browsers.Run(t, func(t *testing.T, b engine.Browser) {
