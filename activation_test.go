@@ -9,7 +9,7 @@ import (
 
 const testPage = "https://www.example.org/agenda/talks?x=1"
 
-func TestHardening2ActivateURLOnlyHTTP(t *testing.T) {
+func TestActivateURLOnlyHTTP(t *testing.T) {
 	for raw, want := range map[string]string{
 		"https://player.example.com/v/1?dnt=1": "https://player.example.com/v/1?dnt=1",
 		"http://cdn.example.com/a.png":         "http://cdn.example.com/a.png",
@@ -152,7 +152,7 @@ func TestScriptsAreValidated(t *testing.T) {
 	assert.Equal(t, rev.Revision(), activationCatalogue(t).Revision(), "scripts are no part of the revision")
 }
 
-func TestHardening7SrcsetActivation(t *testing.T) {
+func TestSrcsetActivation(t *testing.T) {
 	got, err := ActivateSrcset("a.jpg 1x,\n /img/b.jpg 2x, https://cdn.example.com/c,d.jpg 640w", testPage)
 	require.NoError(t, err)
 	assert.Equal(t, "https://www.example.org/agenda/a.jpg 1x, https://www.example.org/img/b.jpg 2x, https://cdn.example.com/c,d.jpg 640w", got)

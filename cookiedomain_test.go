@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestHardening3CookieDomains(t *testing.T) {
+func TestCookieDomains(t *testing.T) {
 	tests := []struct {
 		host string
 		want []string

@@ -177,9 +177,9 @@ func TestSchemaMatchesModel(t *testing.T) {
 
 // fuzzCatalogueSeeds are FuzzParseCatalogue's seeds: two small valid
 // catalogues (the least one, and one with every optional field) and a few
-// broken ones. Seeds stay small (TestHardening12FuzzSeedsAreSmall): the
-// fuzzer spends its time minimising each new input it finds, which on a
-// 10 KB catalogue takes the whole run.
+// broken ones. Seeds stay small (TestFuzzSeedsAreSmall): the fuzzer spends
+// its time minimising each new input it finds, which on a 10 KB catalogue
+// takes the whole run.
 var fuzzCatalogueSeeds = []string{
 	`{"site":{"name":{"fr":"S"},"policyUrl":"/c","contact":{"fr":"C"},"intro":{"fr":"I"}},` +
 		`"categories":[{"id":"n","necessary":true,"title":{"fr":"T"},"description":{"fr":"D"}}],` +
@@ -204,10 +204,10 @@ var fuzzCatalogueSeeds = []string{
 	`{"site":{"maxAgeDays":1.5,"policyUrl":"/\\x"}}`,
 }
 
-// TestHardening12FuzzSeedsAreSmall keeps FuzzParseCatalogue's seeds small
-// and its first two seeds valid, so that a default `go test -fuzz` run
-// starts from catalogues that reach validation, encoding and the revision.
-func TestHardening12FuzzSeedsAreSmall(t *testing.T) {
+// TestFuzzSeedsAreSmall keeps FuzzParseCatalogue's seeds small and its
+// first two seeds valid, so that a default `go test -fuzz` run starts from
+// catalogues that reach validation, encoding and the revision.
+func TestFuzzSeedsAreSmall(t *testing.T) {
 	for i, s := range fuzzCatalogueSeeds {
 		assert.LessOrEqual(t, len(s), 1500, "seed %d", i)
 	}

@@ -208,9 +208,9 @@ var urlFields = []struct {
 	{"services[4].loader.noticeLinks[1].url", func(c *Catalogue, u string) { c.Services[4].Loader.NoticeLinks[1].URL = u }},
 }
 
-// TestHardening1URLValidation puts hostile values in every URL field: each
-// is rejected, at the field's path, with a message that says why.
-func TestHardening1URLValidation(t *testing.T) {
+// TestURLValidation puts hostile values in every URL field: each is
+// rejected, at the field's path, with a message that says why.
+func TestURLValidation(t *testing.T) {
 	for _, tc := range []struct {
 		name, url, msg string
 		// policyMsg, when set, is the message for site.policyUrl, which
@@ -256,9 +256,9 @@ func TestHardening1URLValidation(t *testing.T) {
 	}
 }
 
-// TestHardening1URLValidationAccepts keeps the strict rules from refusing
-// ordinary URLs.
-func TestHardening1URLValidationAccepts(t *testing.T) {
+// TestURLValidationAccepts keeps the strict rules from refusing ordinary
+// URLs.
+func TestURLValidationAccepts(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		change func(c *Catalogue)
@@ -279,9 +279,9 @@ func TestHardening1URLValidationAccepts(t *testing.T) {
 	}
 }
 
-// TestHardening1TextsHoldNoControlCharacter: HTML parsers drop or change
-// them, so the page would not say what the catalogue says.
-func TestHardening1TextsHoldNoControlCharacter(t *testing.T) {
+// TestTextsHoldNoControlCharacter: HTML parsers drop or change them, so the
+// page would not say what the catalogue says.
+func TestTextsHoldNoControlCharacter(t *testing.T) {
 	for _, r := range []string{"\x00", "\r", "\x1b", "\u0085"} {
 		c := Seed()
 		c.Site.Intro["fr"] = "Bonjour" + r + "."

@@ -158,10 +158,9 @@ func TestPersistentButton(t *testing.T) {
 	assert.Contains(t, html, ">Gestion des cookies</button>", "R14")
 }
 
-// Issue 10.5: a choice clicked on the prerendered first layer before the
-// wasm ran is replayed as the click would have been handled, failure
-// included.
-func TestHardening5ReplayedChoiceThatFailsShowsTheError(t *testing.T) {
+// A choice clicked on the prerendered first layer before the wasm ran is
+// replayed as the click would have been handled, failure included.
+func TestReplayedChoiceThatFailsShowsTheError(t *testing.T) {
 	for _, action := range []string{contract.ActionAccept, contract.ActionRefuse} {
 		t.Run(action, func(t *testing.T) {
 			h := &recorder{err: errors.New("cookies blocked")}

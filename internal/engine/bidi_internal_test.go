@@ -15,10 +15,10 @@ import (
 )
 
 // TestBidiDial holds what Firefox's remote agent needs of the WebSocket
-// client (issue 11, item 8): no Origin header in the handshake (it refuses
-// one it was not told to allow), and messages larger than the library's
-// default limit of 32 KiB (screenshots) are read whole. A command whose
-// context has ended leaves the connection open for the others.
+// client: no Origin header in the handshake (it refuses one it was not told
+// to allow), and messages larger than the library's default limit of 32 KiB
+// (screenshots) are read whole. A command whose context has ended leaves
+// the connection open for the others.
 func TestBidiDial(t *testing.T) {
 	data := strings.Repeat("A", 1<<20)
 	headers := make(chan http.Header, 1)

@@ -108,11 +108,10 @@ func waitGone(t *testing.T, marker string) {
 	}
 }
 
-// TestNoBrowserLeftRunning is issue 10, item 11 (the suite left a Firefox
-// and an Xvfb running): every process an engine starts, with the ones they
-// fork (content, GPU, network, web processes, MiniBrowser), has ended once
-// Close returns, also when the browser crashed first, and when the test
-// process itself is killed.
+// TestNoBrowserLeftRunning: every process an engine starts (the browser,
+// Xvfb), with the ones they fork (content, GPU, network, web processes,
+// MiniBrowser), has ended once Close returns, also when the browser crashed
+// first, and when the test process itself is killed.
 func TestNoBrowserLeftRunning(t *testing.T) {
 	if name := os.Getenv(childEngine); name != "" {
 		runChild(t, name)

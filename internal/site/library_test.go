@@ -156,12 +156,12 @@ func TestServeCommandWithACatalogue(t *testing.T) {
 	assert.Contains(t, string(out), "site.name: missing text")
 }
 
-// TestHardening8LibraryDemoTakesAnyValidPolicyURL starts the library demo
-// with policy URLs that pass validation but are no plain ServeMux pattern
-// (wildcards, a query) or are already one of the demo's pages: it starts and
-// serves the policy at its path, or refuses with an error naming the clash,
-// and never panics.
-func TestHardening8LibraryDemoTakesAnyValidPolicyURL(t *testing.T) {
+// TestLibraryDemoTakesAnyValidPolicyURL starts the library demo with policy
+// URLs that pass validation but are no plain ServeMux pattern (wildcards, a
+// query) or are already one of the demo's pages: it starts and serves the
+// policy at its path, or refuses with an error naming the clash, and never
+// panics.
+func TestLibraryDemoTakesAnyValidPolicyURL(t *testing.T) {
 	for _, tc := range []struct {
 		policyURL string
 		// get is the request for the policy page; "" when New must refuse.
@@ -212,10 +212,10 @@ func TestHardening8LibraryDemoTakesAnyValidPolicyURL(t *testing.T) {
 	}
 }
 
-// TestHardening8LibraryPolicyLinkInEachLanguage: the demo's links to a
-// policy URL with a query and a fragment lead to the policy page, in the
-// page's language.
-func TestHardening8LibraryPolicyLinkInEachLanguage(t *testing.T) {
+// TestLibraryPolicyLinkInEachLanguage: the demo's links to a policy URL
+// with a query and a fragment lead to the policy page, in the page's
+// language.
+func TestLibraryPolicyLinkInEachLanguage(t *testing.T) {
 	c := libraryCatalogue(t)
 	c.Site.PolicyURL = consent.LangURL{All: "/cookies?x=1#tableau"}
 	h := newLibrarySite(t, c)
@@ -228,7 +228,7 @@ func TestHardening8LibraryPolicyLinkInEachLanguage(t *testing.T) {
 	assert.Contains(t, do(h, http.MethodGet, "/agenda?lang=en").Body.String(), `<a href="https://mediatheque.example.org/cookies?lang=en&amp;x=1">Cookies</a>`)
 }
 
-func TestHardening9LibraryTrustedTypesVariant(t *testing.T) {
+func TestLibraryTrustedTypesVariant(t *testing.T) {
 	h := newLibrarySite(t, libraryCatalogue(t))
 	csp := do(h, http.MethodGet, "/?tt=civic-consent").Header().Get("Content-Security-Policy")
 	assert.True(t, strings.HasSuffix(csp, "; require-trusted-types-for 'script'; trusted-types civic-consent"), csp)

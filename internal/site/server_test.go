@@ -183,8 +183,8 @@ func TestServeCommand(t *testing.T) {
 	assert.Contains(t, string(out), "module root")
 }
 
-// TestServerCutsOffAStalledBody is issue 10, item 10: a client that sends
-// the headers of a POST and then stalls in its body loses the connection.
+// TestServerCutsOffAStalledBody: a client that sends the headers of a POST
+// and then stalls in its body loses the connection.
 func TestServerCutsOffAStalledBody(t *testing.T) {
 	h, err := New(Config{BundleDir: fakeBundle(t)})
 	require.NoError(t, err)

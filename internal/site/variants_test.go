@@ -48,7 +48,7 @@ func TestTestVariantsChangeOnlyTheLoaderTags(t *testing.T) {
 	assert.NotEqual(t, do(h, http.MethodGet, "/demo/hostile").Header().Get("ETag"), do(h, http.MethodGet, "/demo/hostile?nowidget=1").Header().Get("ETag"))
 }
 
-func TestHardening9TrustedTypesVariant(t *testing.T) {
+func TestTrustedTypesVariant(t *testing.T) {
 	h := newSite(t, fakeBundle(t))
 	for _, path := range []string{"/contact", "/demo/hostile"} {
 		plain := do(h, http.MethodGet, path)

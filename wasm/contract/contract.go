@@ -25,9 +25,6 @@ const (
 	ModeOff = "off"
 )
 
-// Modes lists every mode.
-var Modes = []string{ModePending, ModeButton, ModeBanner, ModeModal, ModeOff}
-
 // Actions of the widget's controls, as their data-action attributes name
 // them. The loader keeps those clicked on prerendered views until a
 // program can take them.

@@ -27,9 +27,6 @@ func NewViews(s Screen, prerendered View) *Views {
 	return &Views{screen: s, shown: prerendered}
 }
 
-// Shown returns the view the frame shows.
-func (v *Views) Shown() View { return v.shown }
-
 // Decided shows the view a decision calls for: the first layer when the
 // visitor must be asked, else the button.
 func (v *Views) Decided(ask bool) error {

@@ -64,8 +64,8 @@ type costRun struct {
 	customiseCold, customiseWarm float64
 }
 
-// windowOf is how long a page view is watched: the 8 s on the fast
-// profile, 20 s on mobile.
+// windowOf is how long a page view is watched: 8 s on the fast profile,
+// 20 s on mobile.
 func windowOf(p profile) time.Duration {
 	if p.mobile {
 		return 20 * time.Second

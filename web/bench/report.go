@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"math"
-	"os"
-	"os/exec"
 	"runtime"
 	"sort"
 	"strings"
@@ -229,7 +226,7 @@ func sortedKeys(m map[string]int) []string {
 	return keys
 }
 
-// targets checks civic-consent's numbers against issue #5's targets.
+// targets checks civic-consent's numbers against its performance targets.
 func (r *results) targets(b *strings.Builder) {
 	ours := widgets[0]
 	b.WriteString("## Targets (civic-consent)\n\n| target | measured | met |\n|---|---|---|\n")
@@ -274,203 +271,6 @@ func (r *results) targets(b *strings.Builder) {
 		}
 	}
 	b.WriteString("\n")
-}
-
-func (r *results) bundleTables(b *strings.Builder) {
-	fmt.Fprintf(b, "## Bundle (%s)\n\n| file", r.distDir)
-	b.WriteString(" | raw (B) | gzip -9 (B) | brotli -q 11 (B) |\n|---|---|---|---|\n")
-	var tr, tg, tb int64
-	for _, f := range r.dist {
-		fmt.Fprintf(b, "| %s | %d | %d | %d |\n", f.name, f.raw, f.gzip, f.brotli)
-		tr, tg, tb = tr+f.raw, tg+f.gzip, tb+f.brotli
-	}
-	fmt.Fprintf(b, "| **total** | %d | %d | %d |\n\n", tr, tg, tb)
-
-	for _, w := range r.wasm {
-		programTables(b, w)
-	}
-}
-
-// programTables writes what wasm-opt does to a program and what it is made
-// of, by package.
-func programTables(b *strings.Builder, w *wasmBuild) {
-	fmt.Fprintf(b, "### The %s program (`%s`)\n\n", w.program.Name, w.program.Package)
-	b.WriteString("| wasm | raw (B) | gzip -9 (B) | brotli -q 11 (B) |\n|---|---|---|---|\n")
-	fmt.Fprintf(b, "| `go build -trimpath -ldflags=\"%s\"` | %d | %d | %d |\n", recipe.LDFlags, w.plain.raw, w.plain.gzip, w.plain.brotli)
-	fmt.Fprintf(b, "| + `wasm-opt -Oz` | %d | %d | %d |\n", w.opt.raw, w.opt.gzip, w.opt.brotli)
-	fmt.Fprintf(b, "| change | %s | %s | %s |\n\n", pct(w.opt.raw, w.plain.raw), pct(w.opt.gzip, w.plain.gzip), pct(w.opt.brotli, w.plain.brotli))
-
-	fmt.Fprintf(b, "What it is made of (build with symbol names, before wasm-opt). Sections: %s.\n\n", sectionList(w.sections))
-	b.WriteString("Top 15 packages by code size; \"with what only it imports\": its code plus that of the packages no other import path reaches, which would leave the build with it.\n\n")
-	b.WriteString("| package | code (KiB) | share of code | with what only it imports (KiB) | pulled in by (shortest import chain) |\n|---|---|---|---|---|\n")
-	for i, p := range w.packages {
-		if i == 15 {
-			break
-		}
-		fmt.Fprintf(b, "| %s | %.1f | %.1f %% | %s | %s |\n", p.pkg, kib(int64(p.bytes)),
-			100*float64(p.bytes)/float64(w.codeTotal), exclusiveCell(w, p.pkg), chain(w.chains[p.pkg]))
-	}
-	b.WriteString("\nHeaviest imports: the code that goes only with each.\n\n| package | with what only it imports (KiB) | share of code | pulled in by |\n|---|---|---|---|\n")
-	type heavy struct {
-		pkg   string
-		bytes int
-	}
-	var hs []heavy
-	for p, n := range w.exclusive {
-		hs = append(hs, heavy{p, n})
-	}
-	sort.Slice(hs, func(i, j int) bool {
-		if hs[i].bytes != hs[j].bytes {
-			return hs[i].bytes > hs[j].bytes
-		}
-		return hs[i].pkg < hs[j].pkg
-	})
-	for i, h := range hs {
-		if i == 10 {
-			break
-		}
-		fmt.Fprintf(b, "| %s | %.1f | %.1f %% | %s |\n", h.pkg, kib(int64(h.bytes)), 100*float64(h.bytes)/float64(w.codeTotal), chain(w.chains[h.pkg]))
-	}
-	b.WriteString("\nCode only: the data section (type data, strings, the pclntab that maps code to lines) cannot be split by package here.\n\n")
-}
-
-func exclusiveCell(w *wasmBuild, pkg string) string {
-	n, ok := w.exclusive[pkg]
-	if !ok {
-		return ""
-	}
-	return fmt.Sprintf("%.1f", kib(int64(n)))
-}
-
-func sectionList(s map[string]int) string {
-	names := []string{"code", "data", "custom name"}
-	var parts []string
-	other := 0
-	for n, size := range s {
-		found := false
-		for _, k := range names {
-			found = found || k == n
-		}
-		if !found {
-			other += size
-		}
-	}
-	for _, n := range names {
-		parts = append(parts, fmt.Sprintf("%s %.0f KiB", strings.TrimPrefix(n, "custom "), kib(int64(s[n]))))
-	}
-	parts = append(parts, fmt.Sprintf("other %.0f KiB", kib(int64(other))))
-	return strings.Join(parts, ", ")
-}
-
-// chain shortens an import chain for the table.
-func chain(c []string) string {
-	if len(c) == 0 {
-		return ""
-	}
-	short := make([]string, len(c))
-	for i, p := range c {
-		p = strings.Replace(p, "github.com/civic-consent/consent", "consent", 1)
-		p = strings.Replace(p, "github.com/maxence-charriere/go-app/v10", "go-app", 1)
-		short[i] = p
-	}
-	return strings.Join(short, " → ")
-}
-
-func cell(s summary, prec int) string {
-	if s.n == 0 {
-		return "not reached"
-	}
-	out := num(s.med, prec)
-	if s.of > 1 {
-		out += fmt.Sprintf(" (%s–%s)", num(s.min, prec), num(s.max, prec))
-	}
-	if s.n < s.of {
-		out += fmt.Sprintf(", %d of %d", s.n, s.of)
-	}
-	return out
-}
-
-func wasmCell(s summary) string {
-	if s.n == 0 || s.max == 0 {
-		return "–"
-	}
-	return cell(s, 1)
-}
-
-func num(x float64, prec int) string {
-	if math.IsNaN(x) {
-		return "–"
-	}
-	return fmt.Sprintf("%.*f", prec, x)
-}
-
-func times(x float64) string {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return "–"
-	}
-	return fmt.Sprintf("%.2f×", x)
-}
-
-func pct(after, before int64) string {
-	return fmt.Sprintf("%+.1f %%", 100*(float64(after)-float64(before))/float64(before))
-}
-
-// browserName turns Browser.getVersion's product ("Chrome/156.0…") into
-// what runs here.
-func browserName(product string) string {
-	if product == "" {
-		return "no browser run"
-	}
-	_, version, _ := strings.Cut(product, "/")
-	return "Chromium " + version + " headless"
-}
-
-// widgetSources are the paths the bundle is built from.
-var widgetSources = []string{"go.mod", "go.sum", ":(glob)*.go", "wasm", "app", "web/src", "web/bundle"}
-
-// gitVersion names the widget's source: the commit, and whether the
-// widget's sources had changes not committed.
-func gitVersion() string {
-	out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
-	if err != nil {
-		return "an unknown commit"
-	}
-	v := "commit " + strings.TrimSpace(string(out))
-	st, err := exec.Command("git", append([]string{"status", "--porcelain", "--"}, widgetSources...)...).Output()
-	if err == nil && len(st) > 0 {
-		v += " with uncommitted changes"
-	}
-	return v
-}
-
-// loadAverage is the machine's 1-minute load average: other work on the
-// machine slows every number here.
-func loadAverage() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	f := strings.Fields(string(b))
-	if len(f) == 0 {
-		return "unknown"
-	}
-	return f[0]
-}
-
-// cpuModel is the processor's name from /proc/cpuinfo.
-func cpuModel() string {
-	f, err := os.Open("/proc/cpuinfo")
-	if err != nil {
-		return "unknown CPU"
-	}
-	defer f.Close()
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		if k, v, ok := strings.Cut(s.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return "unknown CPU"
 }
 
 const method = `## Method

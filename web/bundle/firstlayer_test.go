@@ -25,7 +25,7 @@ func library(t *testing.T) *consent.Catalogue {
 	return c
 }
 
-func TestHardening1FirstLayerOfEachShippedCatalogueIsWhatTheComponentsMeant(t *testing.T) {
+func TestFirstLayerOfEachShippedCatalogueIsWhatTheComponentsMeant(t *testing.T) {
 	dsfr := consent.Seed()
 	dsfr.Site.Theme = consent.ThemeDSFR
 	for name, c := range map[string]*consent.Catalogue{"seed": consent.Seed(), "library": library(t), "seed in the DSFR theme": dsfr} {
@@ -40,10 +40,10 @@ func TestHardening1FirstLayerOfEachShippedCatalogueIsWhatTheComponentsMeant(t *t
 	}
 }
 
-// TestHardening1InjectedAttributeFailsTheBuild bypasses validation, as a
-// gap in it would, with the policy URL of issue 10: go-app writes it as
+// TestInjectedAttributeFailsTheBuild bypasses validation, as a gap in it
+// would, with a policy URL that ends its attribute: go-app writes it as
 // href="/cookies\"onmouseover=…", which a browser reads as two attributes.
-func TestHardening1InjectedAttributeFailsTheBuild(t *testing.T) {
+func TestInjectedAttributeFailsTheBuild(t *testing.T) {
 	c := consent.Seed()
 	c.Site.PolicyURL = consent.LangURL{All: `/cookies"onmouseover=alert(document.cookie)//`}
 	_, err := firstLayer(c, "fr")
@@ -51,7 +51,7 @@ func TestHardening1InjectedAttributeFailsTheBuild(t *testing.T) {
 	assert.Contains(t, err.Error(), `body > div.cc-root > section#cc-banner > div#cc-banner-text > p > a: attribute onmouseover="alert(document.cookie)//\"" is not one the components set`)
 }
 
-func TestHardening1ScriptURLFailsTheBuild(t *testing.T) {
+func TestScriptURLFailsTheBuild(t *testing.T) {
 	for _, u := range []string{"javascript:alert(document.cookie)", "JavaScript:alert(1)", "data:text/html,x"} {
 		c := consent.Seed()
 		c.Site.PolicyURL = consent.LangURL{All: u}
@@ -62,10 +62,10 @@ func TestHardening1ScriptURLFailsTheBuild(t *testing.T) {
 	}
 }
 
-// TestHardening1TextThatParsesOtherwiseFailsTheBuild: a text the HTML
-// parser would change (a NUL, a carriage return) shows otherwise than the
-// catalogue says.
-func TestHardening1TextThatParsesOtherwiseFailsTheBuild(t *testing.T) {
+// TestTextThatParsesOtherwiseFailsTheBuild: a text the HTML parser would
+// change (a NUL, a carriage return) shows otherwise than the catalogue
+// says.
+func TestTextThatParsesOtherwiseFailsTheBuild(t *testing.T) {
 	for _, s := range []string{"a\x00b", "a\rb"} {
 		c := consent.Seed()
 		c.Site.Intro["fr"] = s
@@ -75,7 +75,7 @@ func TestHardening1TextThatParsesOtherwiseFailsTheBuild(t *testing.T) {
 	}
 }
 
-func TestHardening1SafeURL(t *testing.T) {
+func TestSafeURL(t *testing.T) {
 	for u, want := range map[string]bool{
 		"/charte-cookies":            true,
 		"/a:b":                       true,
@@ -97,7 +97,7 @@ func TestHardening1SafeURL(t *testing.T) {
 	}
 }
 
-func TestHardening1ProbeReplacesEveryFreeString(t *testing.T) {
+func TestProbeReplacesEveryFreeString(t *testing.T) {
 	c := consent.Seed()
 	probe, tokens, err := probeCatalogue(c)
 	require.NoError(t, err)
@@ -167,11 +167,11 @@ func stringFields(c *consent.Catalogue) map[string]func(string) {
 	return fields
 }
 
-// TestHardening1HostileCatalogueIsRejectedOrInert puts each hostile string
-// in each string field of the library's catalogue in turn and builds the
-// loader: either validation rejects the catalogue, naming the field, or
-// the prerendered first layer is inert and shows the string as written.
-func TestHardening1HostileCatalogueIsRejectedOrInert(t *testing.T) {
+// TestHostileCatalogueIsRejectedOrInert puts each hostile string in each
+// string field of the library's catalogue in turn and builds the loader:
+// either validation rejects the catalogue, naming the field, or the
+// prerendered first layer is inert and shows the string as written.
+func TestHostileCatalogueIsRejectedOrInert(t *testing.T) {
 	library := func(t *testing.T) *consent.Catalogue {
 		c := library(t)
 		c.Labels = map[string]consent.LabelSet{"en": {consent.LabelAcceptAll: "Accept", consent.LabelPolicy: "Policy"}}

@@ -32,8 +32,8 @@ func TestRecordPrefixIsHowARecordBegins(t *testing.T) {
 	assert.False(t, strings.HasPrefix(consent.RefuseAll(&other, time.Now(), "AAAAAAAAAAAAAAAA").Encode(), prefix))
 }
 
-// Issue 9: the pages where the wasm must start are those with content that
-// depends on the choice.
+// The pages where the wasm must start are those with content that depends
+// on the choice.
 func TestGatedContentNamesMarkupAndPlaceholders(t *testing.T) {
 	c := consent.Seed()
 	sel, always := gatedContent(c)

@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// What the widget costs a page once it has settled (issue 9): nothing
-// recurring, and no wasm where nothing depends on the choice.
+// What the widget costs a page once it has settled: nothing recurring, and
+// no wasm where nothing depends on the choice.
 
 // frameJS is the widget frame's window, in JavaScript; null on a return
 // visit to a page with nothing to decide, where the loader shows the button

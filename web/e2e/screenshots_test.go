@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"image"
+	"image/color"
+	"image/draw"
 	"image/png"
 	"io/fs"
 	"os"
@@ -106,6 +108,49 @@ func TestScreenshotsDSFR(t *testing.T) {
 				require.NoError(t, tb.Screenshot(path))
 				assertScreenshotOf(t, path, min(shot.w, phoneW), min(shot.h, 400))
 			})
+		}
+	})
+}
+
+// TestScreenshotsTwoSites shows the two sites side by side, each at its
+// first visit: the same widget with two catalogues, two themes, two
+// positions.
+func TestScreenshotsTwoSites(t *testing.T) {
+	needLibrary(t)
+	require.NoError(t, os.MkdirAll(screenshotDir, 0o755))
+	browsers.Run(t, func(t *testing.T, b engine.Browser) {
+		opts := engine.PageOptions{Width: 800, Height: 720}
+		var shots []image.Image
+		for _, u := range []string{siteURL + "/", libraryOrigin + "/"} {
+			tb := openAt(t, b, u, opts)
+			tb.waitMode("banner")
+			tb.waitFor(`document.fonts.status === 'loaded' && document.querySelector('civic-consent iframe').contentDocument.fonts.status === 'loaded'`)
+			path := filepath.Join(t.TempDir(), "shot.png")
+			require.NoError(t, tb.Screenshot(path))
+			f, err := os.Open(path)
+			require.NoError(t, err)
+			img, err := png.Decode(f)
+			f.Close()
+			require.NoError(t, err)
+			shots = append(shots, img)
+		}
+		const gap = 24
+		a, c := shots[0].Bounds(), shots[1].Bounds()
+		out := image.NewRGBA(image.Rect(0, 0, a.Dx()+gap+c.Dx(), max(a.Dy(), c.Dy())))
+		draw.Draw(out, out.Bounds(), image.NewUniform(color.RGBA{0x44, 0x44, 0x44, 0xff}), image.Point{}, draw.Src)
+		draw.Draw(out, a.Sub(a.Min), shots[0], a.Min, draw.Src)
+		draw.Draw(out, c.Sub(c.Min).Add(image.Pt(a.Dx()+gap, 0)), shots[1], c.Min, draw.Src)
+		names := []string{b.Name() + "-two-sites.png"}
+		if b.Name() == engine.Chromium {
+			names = append(names, "two-sites.png")
+		}
+		for _, name := range names {
+			path := filepath.Join(screenshotDir, name)
+			f, err := os.Create(path)
+			require.NoError(t, err)
+			require.NoError(t, png.Encode(f, out))
+			require.NoError(t, f.Close())
+			assertScreenshot(t, path)
 		}
 	})
 }

@@ -9,10 +9,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// Issue 10, item 9: Trusted Types. The demo pages' strict CSP gets
-// require-trusted-types-for 'script' and trusted-types NAME with ?tt=NAME
-// (internal/site/variants.go): NAME civic-consent is the widget's one policy;
-// any other name leaves the widget without one.
+// Trusted Types. The demo pages' strict CSP gets require-trusted-types-for
+// 'script' and trusted-types NAME with ?tt=NAME
+// (internal/site/variants.go): NAME civic-consent is the widget's one
+// policy; any other name leaves the widget without one.
 
 const (
 	// ttAllowed asks for a page whose CSP allows the widget's policy.
@@ -62,7 +62,7 @@ func noTTComplaint(t *testing.T, tb *tab) {
 	}
 }
 
-func TestHardening9TrustedTypesWidgetWorksWithItsPolicy(t *testing.T) {
+func TestTrustedTypesWidgetWorksWithItsPolicy(t *testing.T) {
 	browsers.Run(t, func(t *testing.T, b engine.Browser) {
 		proxy.Reset()
 		tb := open(t, b, "/contact?"+ttAllowed, engine.PageOptions{})
@@ -107,7 +107,7 @@ func TestHardening9TrustedTypesWidgetWorksWithItsPolicy(t *testing.T) {
 // The library's pages run data-consent scripts: an external one from a
 // listed origin and an inline one with the page's nonce, both through the
 // policy, which is no gadget for anything else.
-func TestHardening9TrustedTypesMarkupScriptsAndNoGadget(t *testing.T) {
+func TestTrustedTypesMarkupScriptsAndNoGadget(t *testing.T) {
 	needLibrary(t)
 	browsers.Run(t, func(t *testing.T, b engine.Browser) {
 		tb := openAt(t, b, libraryOrigin+"/?"+ttAllowed, engine.PageOptions{})
@@ -147,7 +147,7 @@ func TestHardening9TrustedTypesMarkupScriptsAndNoGadget(t *testing.T) {
 	})
 }
 
-func TestHardening9TrustedTypesOtherPolicyFailsClosed(t *testing.T) {
+func TestTrustedTypesOtherPolicyFailsClosed(t *testing.T) {
 	const path = "/contact?" + ttOther
 	browsers.Run(t, func(t *testing.T, b engine.Browser) {
 		plain := openPlain(t, b, siteURL+path+"&nowidget=1", `document.readyState === 'complete'`)

@@ -13,7 +13,6 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"strings"
-	"sync"
 
 	"github.com/andybalholm/cascadia"
 	"github.com/civic-consent/consent/wasm/dom"
@@ -45,7 +44,6 @@ type Document struct {
 	elements  map[*html.Node]*Element
 	shadows   map[*html.Node]*html.Node
 	observers []func(added, removed []dom.Element)
-	mu        sync.Mutex
 }
 
 // Event is an event dispatched on the document.
@@ -152,19 +150,6 @@ func (d *Document) SetCookieAt(href, s string) error {
 	}
 	d.jar.SetCookies(u, []*http.Cookie{c})
 	return nil
-}
-
-// CookiesAt returns the cookies a page at href would see.
-func (d *Document) CookiesAt(href string) (map[string]string, error) {
-	u, err := url.Parse(href)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]string{}
-	for _, c := range d.jar.Cookies(u) {
-		out[c.Name] = c.Value
-	}
-	return out, nil
 }
 
 // Location returns the page's address.

@@ -10,12 +10,11 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// Issue 10, items 2 and 7: what markup blocking may activate. The pages
-// here are host pages of the library's site written for the test, served
-// by the recording proxy without any CSP: a lax site, where only the
-// widget's own rules stand between an HTML-injection bug and script
-// execution. The library's real pages (strict CSP) are covered by the
-// TestSite2 tests.
+// What markup blocking may activate. The pages here are host pages of the
+// library's site written for the test, served by the recording proxy
+// without any CSP: a lax site, where only the widget's own rules stand
+// between an HTML-injection bug and script execution. The library's real
+// pages (strict CSP) are covered by the TestLibrary tests.
 
 const (
 	// hostileOrigin serves scripts that must never run.
@@ -38,17 +37,17 @@ func stubPage(t *testing.T, path, body string) {
 	require.NoError(t, proxy.Stub(libraryOrigin+path, "text/html; charset=utf-8", html))
 }
 
-func TestHardening2MarkupActivatesOnlyHTTPAndTrustedScripts(t *testing.T) {
+func TestMarkupActivatesOnlyHTTPAndTrustedScripts(t *testing.T) {
 	needLibrary(t)
 	require.NoError(t, proxy.Stub(hostileOrigin+"/x.js", "text/javascript", stubHacked))
 	// Written by the site: its own nonce, a listed origin, an https embed.
-	stubPage(t, "/hardening/scripts", `
+	stubPage(t, "/stub/scripts", `
 <script type="text/plain" data-consent="vimeo" nonce="`+pageNonce+`">window.good = (window.good || 0) + 1</script>
 <script type="text/plain" data-consent="vimeo" src="`+playerURL+`"></script>
 <div class="video"><iframe id="good-frame" data-consent="vimeo" data-src="`+videoURL+`?good=1" title="Video"></iframe></div>
 <div id="slot"></div>`)
 	browsers.Run(t, func(t *testing.T, b engine.Browser) {
-		tb := openAt(t, b, libraryOrigin+"/hardening/scripts", engine.PageOptions{})
+		tb := openAt(t, b, libraryOrigin+"/stub/scripts", engine.PageOptions{})
 		tb.waitLive()
 		proxy.Reset()
 		// An HTML-injection bug of the site writes markup through
@@ -86,21 +85,21 @@ func TestHardening2MarkupActivatesOnlyHTTPAndTrustedScripts(t *testing.T) {
 	})
 }
 
-func TestHardening7MarkupKeepsAsyncAndBlocksEverySource(t *testing.T) {
+func TestMarkupKeepsAsyncAndBlocksEverySource(t *testing.T) {
 	needLibrary(t)
 	const gif = "GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
 	for _, p := range []string{"/a.gif", "/a2.gif", "/b.gif", "/poster.gif"} {
 		require.NoError(t, proxy.Stub(mediaOrigin+p, "image/gif", gif))
 	}
 	require.NoError(t, proxy.Stub(mediaOrigin+"/clip.webm", "video/webm", ""))
-	stubPage(t, "/hardening/media", `
+	stubPage(t, "/stub/media", `
 <picture id="pic"><source data-srcset="`+mediaOrigin+`/b.gif 1x" media="(min-width: 1px)"><img data-consent="vimeo" data-src="`+mediaOrigin+`/a.gif" data-srcset="`+mediaOrigin+`/a.gif 1x, `+mediaOrigin+`/a2.gif 2x" alt="a"></picture>
 <video id="vid" data-consent="vimeo" data-poster="`+mediaOrigin+`/poster.gif" preload="metadata"><source data-src="`+mediaOrigin+`/clip.webm" type="video/webm"></video>
 <script type="text/plain" data-consent="vimeo" async src="`+playerURL+`"></script>
 <script type="text/plain" data-consent="vimeo" nonce="`+pageNonce+`">window.sawPlayer = typeof window.Vimeo</script>`)
 	browsers.Run(t, func(t *testing.T, b engine.Browser) {
 		proxy.Reset()
-		tb := openAt(t, b, libraryOrigin+"/hardening/media", engine.PageOptions{})
+		tb := openAt(t, b, libraryOrigin+"/stub/media", engine.PageOptions{})
 		tb.waitLive()
 		tb.waitMode("banner")
 		assert.Empty(t, leftFor(t, libraryOrigin), "no image, poster, source or script before a choice")
@@ -127,7 +126,7 @@ func TestHardening7MarkupKeepsAsyncAndBlocksEverySource(t *testing.T) {
 	})
 }
 
-func TestHardening7GoogleTagWaitsForConsent(t *testing.T) {
+func TestGoogleTagWaitsForConsent(t *testing.T) {
 	needLibrary(t)
 	browsers.Run(t, func(t *testing.T, b engine.Browser) {
 		proxy.Reset()

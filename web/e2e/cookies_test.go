@@ -17,13 +17,13 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// Issue 10, items 3, 4, 6 and 8 (placeholder): the consent cookie and
-// withdrawal. Two variants of existing catalogues, each bundled from an
-// already built wasm (as googleVariant does): the library's with prefixed
-// cookie names for Matomo, served at cookieOrigin (https, a subdomain of the
-// library's cookieDomain) and on 127.0.0.1, where its cookieDomain does not
-// match; and the seed's with a reCAPTCHA placeholder that is a selector
-// list, on 127.0.0.1.
+// The consent cookie, withdrawal and a placeholder that is a selector list.
+// Two variants of existing catalogues, each bundled from an already built
+// wasm (as googleVariant does): the library's with prefixed cookie names
+// for Matomo, served at cookieOrigin (https, a subdomain of the library's
+// cookieDomain) and on 127.0.0.1, where its cookieDomain does not match;
+// and the seed's with a reCAPTCHA placeholder that is a selector list, on
+// 127.0.0.1.
 
 const (
 	cookieOrigin = "https://secure.mediatheque.example.org"
@@ -35,23 +35,23 @@ const (
 )
 
 var (
-	hardeningOnce sync.Once
-	hardeningErr  error
+	cookieSitesOnce sync.Once
+	cookieSitesErr  error
 	// cookieLocal serves the library variant on 127.0.0.1, listLocal the
 	// seed variant.
 	cookieLocal, listLocal string
 	cookieCatalogue        *consent.Catalogue
 )
 
-func needHardening(t *testing.T) {
+func needCookieSites(t *testing.T) {
 	t.Helper()
 	needLibrary(t)
-	hardeningOnce.Do(func() { hardeningErr = startHardening() })
-	require.NoError(t, hardeningErr, "starting the hardening sites")
+	cookieSitesOnce.Do(func() { cookieSitesErr = startCookieSites() })
+	require.NoError(t, cookieSitesErr, "starting the cookie sites")
 }
 
-func startHardening() error {
-	tmp, err := os.MkdirTemp("", "consent-e2e-hardening-")
+func startCookieSites() error {
+	tmp, err := os.MkdirTemp("", "consent-e2e-cookies-")
 	if err != nil {
 		return err
 	}
@@ -247,8 +247,8 @@ func TestCopiesOfTheChoiceNeverLockTheVisitorOut(t *testing.T) {
 	})
 }
 
-func TestHardening4CookieDomainMismatch(t *testing.T) {
-	needHardening(t)
+func TestCookieDomainMismatch(t *testing.T) {
+	needCookieSites(t)
 	browsers.Run(t, func(t *testing.T, b engine.Browser) {
 		// The variant's cookieDomain is mediatheque.example.org; this
 		// page is on 127.0.0.1.
@@ -269,8 +269,8 @@ func TestHardening4CookieDomainMismatch(t *testing.T) {
 	})
 }
 
-func TestHardening6WithdrawalClearsEveryVariant(t *testing.T) {
-	needHardening(t)
+func TestWithdrawalClearsEveryCookieVariant(t *testing.T) {
+	needCookieSites(t)
 	browsers.Run(t, func(t *testing.T, b engine.Browser) {
 		tb := openAt(t, b, cookieOrigin+"/", engine.PageOptions{})
 		tb.click(frame(`.cc-actions [data-action=accept]`))
@@ -312,8 +312,8 @@ func TestHardening6WithdrawalClearsEveryVariant(t *testing.T) {
 	})
 }
 
-func TestHardening8PlaceholderSelectorList(t *testing.T) {
-	needHardening(t)
+func TestPlaceholderSelectorList(t *testing.T) {
+	needCookieSites(t)
 	browsers.Run(t, func(t *testing.T, b engine.Browser) {
 		tb := openAt(t, b, listLocal+"/contact", engine.PageOptions{})
 		tb.click(frame(`.cc-actions [data-action=accept]`))
