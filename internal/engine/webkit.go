@@ -170,7 +170,20 @@ func (b *webkitBrowser) pageSession(ctx context.Context, opts PageOptions) (*web
 		}
 		return d, nil
 	}
-	return b.newSession(ctx, opts)
+	// Now and then, on a busy machine, a MiniBrowser never answers its
+	// driver's new session; a second driver, with a MiniBrowser of its own,
+	// does. Each attempt gets half the time.
+	var err error
+	for range 2 {
+		actx, cancel := context.WithTimeout(ctx, launchTimeout/2)
+		var d *webkitPage
+		d, err = b.newSession(actx, opts)
+		cancel()
+		if err == nil || !errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
+			return d, err
+		}
+	}
+	return nil, err
 }
 
 // newSession starts a driver and a session in a fresh MiniBrowser.

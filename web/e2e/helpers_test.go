@@ -46,8 +46,9 @@ func open(t *testing.T, b engine.Browser, path string, opts engine.PageOptions) 
 // click the test makes next lands where it aims), or, where nothing on the
 // page needs a decision, the frame shows its prerendered view and waits,
 // or, on a return visit to such a page, the loader shows the button
-// without a frame.
-const settledJS = `(() => { const f = document.querySelector('civic-consent iframe'); if (!f) return !!document.querySelector('civic-consent-button'); const c = f.contentWindow && f.contentWindow.civicFrame; return !!(c && (c.programs.page === 'live' || c.programs.page === 'idle') && f.getAttribute('data-mode') !== 'pending'); })()`
+// without a frame. A frame that starts the wasm at once (data-start="now")
+// is idle only for the task before the start: it is not settled then.
+const settledJS = `(() => { const f = document.querySelector('civic-consent iframe'); if (!f) return !!document.querySelector('civic-consent-button'); const c = f.contentWindow && f.contentWindow.civicFrame; if (!c) return false; const waits = c.programs.page === 'idle' && f.contentDocument.documentElement.getAttribute('data-start') !== 'now'; return (c.programs.page === 'live' || waits) && f.getAttribute('data-mode') !== 'pending'; })()`
 
 // modeJS is what the widget shows: the frame's mode, or "button" for the
 // loader's frame-less button, or "none" before either exists.

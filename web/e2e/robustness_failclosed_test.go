@@ -195,7 +195,7 @@ func TestFailsClosedWhenWasmExecIsMissing(t *testing.T) {
 func TestFailsClosedWhenTheCatalogueIsChangedAfterTheBuild(t *testing.T) {
 	// The loader's URL is plain http, which validation rejects; the JSON
 	// stays valid, so the loader itself runs as usual. The build validated
-	// the catalogue and wrote its revision: the page program refuses any
+	// the catalogue and wrote its digest: the page program refuses any
 	// catalogue that is not the one the build checked.
 	const good, bad = "https://www.google.com/recaptcha/api.js", "http://www.google.com/recaptcha/api.js"
 	assertFailsClosed(t, func(dir string) {
@@ -204,7 +204,7 @@ func TestFailsClosedWhenTheCatalogueIsChangedAfterTheBuild(t *testing.T) {
 		require.Equal(t, 1, bytes.Count(b, []byte(good)), "the catalogue in consent.js names the loader once")
 		replaceFile(t, dir, "consent.js", bytes.Replace(b, []byte(good), []byte(bad), 1))
 	}, func(string) []string {
-		return []string{"the catalogue in consent.js has revision", "changed after the build"}
+		return []string{"the catalogue in consent.js has the digest", "changed after the build"}
 	})
 }
 

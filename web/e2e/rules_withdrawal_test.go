@@ -60,6 +60,7 @@ func TestR17PlaceholderOffersAllowAndAnotherWayToWrite(t *testing.T) {
 				tb := open(t, b, "/contact"+tt.query, engine.PageOptions{})
 				check := func(when string) {
 					t.Helper()
+					tb.waitFor(`(() => { const p = document.querySelector('civic-consent-placeholder'); return !!(p && p.shadowRoot && p.shadowRoot.querySelector('button')); })()`)
 					tb.eval(`(() => {
 						const p = document.querySelector('civic-consent-placeholder'), root = p.shadowRoot;
 						return {
