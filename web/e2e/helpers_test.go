@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -30,14 +29,7 @@ type tab struct {
 // preview site.
 func open(t *testing.T, b engine.Browser, path string, opts engine.PageOptions) *tab {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	t.Cleanup(cancel)
-	p, err := b.NewPage(ctx, opts)
-	require.NoError(t, err, "starting a page in %s", b.Name())
-	t.Cleanup(func() { _ = p.Close() })
-	tb := &tab{t: t, Page: p}
-	tb.load(path)
-	return tb
+	return openAt(t, b, siteURL+path, opts)
 }
 
 // settledJS is true once the widget has done what it does on arrival: the

@@ -192,41 +192,42 @@ func TestFailsClosedWhenWasmExecIsMissing(t *testing.T) {
 	})
 }
 
+// editCatalogue returns a change of the catalogue in a copy of the bundle's
+// consent.js: its one good replaced by bad.
+func editCatalogue(t *testing.T, good, bad string) func(dir string) {
+	return func(dir string) {
+		b, err := os.ReadFile(filepath.Join(dir, "consent.js"))
+		require.NoError(t, err)
+		require.Equal(t, 1, bytes.Count(b, []byte(good)), "the catalogue in consent.js names the loader once")
+		replaceFile(t, dir, "consent.js", bytes.Replace(b, []byte(good), []byte(bad), 1))
+	}
+}
+
 func TestFailsClosedWhenTheCatalogueIsChangedAfterTheBuild(t *testing.T) {
 	// The loader's URL is plain http, which validation rejects; the JSON
 	// stays valid, so the loader itself runs as usual. The build validated
 	// the catalogue and wrote its digest: the page program refuses any
 	// catalogue that is not the one the build checked.
 	const good, bad = "https://www.google.com/recaptcha/api.js", "http://www.google.com/recaptcha/api.js"
-	assertFailsClosed(t, func(dir string) {
-		b, err := os.ReadFile(filepath.Join(dir, "consent.js"))
-		require.NoError(t, err)
-		require.Equal(t, 1, bytes.Count(b, []byte(good)), "the catalogue in consent.js names the loader once")
-		replaceFile(t, dir, "consent.js", bytes.Replace(b, []byte(good), []byte(bad), 1))
-	}, func(string) []string {
+	assertFailsClosed(t, editCatalogue(t, good, bad), func(string) []string {
 		return []string{"the catalogue in consent.js has the digest", "changed after the build"}
 	})
 }
 
-// A page that includes the loader twice (?twice=1) is a host's mistake the
-// widget can survive: the first copy runs as usual, so the visitor is asked
-// and can choose; the second only says so in the console.
 func TestFailsClosedWhenTheCatalogueIsNotJSON(t *testing.T) {
 	// consent.js holds the catalogue as a JSON text in a JavaScript string:
 	// without the quote that closes the loader's URL, the JavaScript is
 	// still valid but the JSON is not, as after a careless hand edit of a
 	// deployed bundle.
 	const good, bad = `recaptcha/api.js\"`, `recaptcha/api.js`
-	assertFailsClosed(t, func(dir string) {
-		b, err := os.ReadFile(filepath.Join(dir, "consent.js"))
-		require.NoError(t, err)
-		require.Equal(t, 1, bytes.Count(b, []byte(good)), "the catalogue in consent.js names the loader once")
-		replaceFile(t, dir, "consent.js", bytes.Replace(b, []byte(good), []byte(bad), 1))
-	}, func(string) []string {
+	assertFailsClosed(t, editCatalogue(t, good, bad), func(string) []string {
 		return []string{"catalogue", "JSON"}
 	})
 }
 
+// A page that includes the loader twice (?twice=1) is a host's mistake the
+// widget can survive: the first copy runs as usual, so the visitor is asked
+// and can choose; the second only says so in the console.
 func TestLoaderIncludedTwiceRunsOnce(t *testing.T) {
 	browsers.Run(t, func(t *testing.T, b engine.Browser) {
 		plain := openPlain(t, b, siteURL+"/contact?nowidget=1", `document.readyState === 'complete'`)
