@@ -76,7 +76,7 @@ func startCookieSites() error {
 	if cookieLocal, err = serveVariant(dir, "-catalogue", file, "-demo", site.DemoLibrary); err != nil {
 		return err
 	}
-	if err := forward(cookieOrigin, cookieLocal, dir); err != nil {
+	if err := forward(cookieOrigin, cookieLocal, dir, libraryPages()); err != nil {
 		return err
 	}
 

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -120,7 +121,7 @@ func startLibrary() error {
 		libraryAlias:  {libURL, dist},
 		googleOrigin:  {googleURL, googleDist},
 	} {
-		if err := forward(origin, to.url, to.dist); err != nil {
+		if err := forward(origin, to.url, to.dist, libraryPages()); err != nil {
 			return err
 		}
 	}
@@ -163,15 +164,24 @@ func googleVariant(tmp, dist string) (dir, file string, err error) {
 	return variantBundle(tmp, "library-google", &c, dist)
 }
 
-// forward makes the proxy answer origin's pages, stylesheet and bundle
-// files from the local server at target.
-func forward(origin, target, dist string) error {
+// previewPages are the seed demo's pages and assets on the preview server.
+var previewPages = []string{"/", "/contact", "/charte-cookies", "/assets/site.css", "/favicon.ico"}
+
+// libraryPages are the library demo's pages and assets, and one page it
+// does not have.
+func libraryPages() []string {
+	return []string{"/", "/agenda", library.Site.PolicyURL.In(consent.DefaultLanguage), "/no-such-page", "/assets/library.css", "/favicon.ico", "/consent/consent.js"}
+}
+
+// forward makes the proxy answer origin's pages and the bundle files in
+// dist from the local server at target.
+func forward(origin, target, dist string, pages []string) error {
 	u, err := url.Parse(target)
 	if err != nil {
 		return err
 	}
 	rp := httputil.NewSingleHostReverseProxy(u)
-	paths := []string{"/", "/agenda", library.Site.PolicyURL.In(consent.DefaultLanguage), "/no-such-page", "/assets/library.css", "/favicon.ico", "/consent/consent.js"}
+	paths := slices.Clone(pages)
 	files, err := os.ReadDir(dist)
 	if err != nil {
 		return err

@@ -1,9 +1,6 @@
 package e2e
 
 import (
-	"net/http/httputil"
-	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -29,26 +26,7 @@ var (
 func needProgramsOrigin(t *testing.T) {
 	t.Helper()
 	programsOnce.Do(func() {
-		u, err := url.Parse(siteURL)
-		if err != nil {
-			programsErr = err
-			return
-		}
-		rp := httputil.NewSingleHostReverseProxy(u)
-		paths := []string{"/", "/contact", "/charte-cookies", "/assets/site.css", "/favicon.ico"}
-		files, err := os.ReadDir(distDir)
-		if err != nil {
-			programsErr = err
-			return
-		}
-		for _, f := range files {
-			paths = append(paths, "/consent/"+f.Name())
-		}
-		for _, p := range paths {
-			if programsErr = proxy.Handle(programsOrigin+p, rp); programsErr != nil {
-				return
-			}
-		}
+		programsErr = forward(programsOrigin, siteURL, distDir, previewPages)
 	})
 	require.NoError(t, programsErr)
 }

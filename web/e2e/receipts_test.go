@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httputil"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -206,25 +205,8 @@ func needFailingOrigin(t *testing.T) {
 	t.Helper()
 	failingOnce.Do(func() {
 		failing = &failingEndpoint{}
-		u, err := url.Parse(siteURL)
-		if err != nil {
-			failingErr = err
+		if failingErr = forward(failingOrigin, siteURL, distDir, previewPages); failingErr != nil {
 			return
-		}
-		rp := httputil.NewSingleHostReverseProxy(u)
-		paths := []string{"/", "/contact", "/charte-cookies", "/assets/site.css", "/favicon.ico"}
-		files, err := os.ReadDir(distDir)
-		if err != nil {
-			failingErr = err
-			return
-		}
-		for _, f := range files {
-			paths = append(paths, "/consent/"+f.Name())
-		}
-		for _, p := range paths {
-			if failingErr = proxy.Handle(failingOrigin+p, rp); failingErr != nil {
-				return
-			}
 		}
 		failingErr = proxy.Handle(failingOrigin+consent.Seed().Site.Receipts, failing)
 	})
