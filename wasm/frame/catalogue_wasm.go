@@ -63,16 +63,20 @@ var texts = map[reflect.Type]bool{
 	reflect.TypeFor[map[string]consent.LabelSet](): true,
 }
 
+// jsTypes is the JavaScript type a value of each kind the model uses
+// decodes from.
+var jsTypes = map[reflect.Kind]safejs.Type{
+	reflect.String: safejs.TypeString, reflect.Bool: safejs.TypeBoolean, reflect.Int: safejs.TypeNumber,
+	reflect.Struct: safejs.TypeObject, reflect.Map: safejs.TypeObject, reflect.Slice: safejs.TypeObject,
+	reflect.Pointer: safejs.TypeObject,
+}
+
 // decode stores v in out, as encoding/json would store v's JSON text.
 func decode(v safejs.Value, out reflect.Value, path string) error {
 	if v.IsNull() || v.IsUndefined() || texts[out.Type()] {
 		return nil
 	}
-	want := map[reflect.Kind]safejs.Type{
-		reflect.String: safejs.TypeString, reflect.Bool: safejs.TypeBoolean, reflect.Int: safejs.TypeNumber,
-		reflect.Struct: safejs.TypeObject, reflect.Map: safejs.TypeObject, reflect.Slice: safejs.TypeObject,
-		reflect.Pointer: safejs.TypeObject,
-	}[out.Kind()]
+	want := jsTypes[out.Kind()]
 	if v.Type() != want {
 		return fmt.Errorf("%s: %s, want %s", path, v.Type(), want)
 	}
